@@ -1,0 +1,13 @@
+"""Entry point of the Streamlit app: navigation, global filters bound to the URL, demo banner."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from observatory.ui import shell
+
+st.set_page_config(page_title="Observatoire de la cohésion sociale", page_icon="📊", layout="wide")
+
+navigation = st.navigation(shell.pages())
+shell.render_frame()
+navigation.run()

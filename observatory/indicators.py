@@ -1,0 +1,242 @@
+"""The indicators: one definition each, shared by the table builder, pages, exports and the
+methodology page. Each measure says which named query feeds it and how a published value is
+derived from that query's cells under the secrecy rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from observatory import secrecy
+from observatory.secrecy import ProtectedCount
+
+# Dimensions each dataset can be grouped by ("total" is the single all-rows cell).
+DATASET_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "employees": ("total", "year", "branch", "region", "occupation", "family", "sex", "age_band",
+                  "employer_size", "contract"),
+    "vacancies": ("total", "year", "branch", "region", "occupation", "family", "contract",
+                  "employer_size", "month"),
+    "training": ("total", "year", "branch", "region", "occupation", "family", "sex", "age_band",
+                 "employer_size", "scheme", "certification"),
+}
+# Filters each dataset honours (vacancies carry no person, so no sex or age).
+DATASET_FILTERS: dict[str, frozenset[str]] = {
+    "employees": frozenset({"branches", "regions", "occupations", "sex", "age_bands", "employer_sizes"}),
+    "vacancies": frozenset({"branches", "regions", "occupations", "employer_sizes"}),
+    "training": frozenset({"branches", "regions", "occupations", "sex", "age_bands", "employer_sizes"}),
+}
+
+Compute = Callable[[dict[str, pd.DataFrame], secrecy.SecrecyConfig], ProtectedCount]
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    dataset: str
+    label: str
+    unit: str  # count, fte, eur, share, ratio, days, hours
+    definition: str
+    queries: tuple[str, ...]
+    compute: Compute
+    dimensions: tuple[str, ...] | None = None  # None: all the dataset's dimensions
+
+    def allowed_dimensions(self) -> tuple[str, ...]:
+        return self.dimensions or DATASET_DIMENSIONS[self.dataset]
+
+
+# --- building blocks ----------------------------------------------------------------------
+
+def _count(query: str, prefix: str) -> Compute:
+    def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
+        return secrecy.protect_count(cells[query], prefix, config)
+    return compute
+
+
+def _share(query: str, numerator: str, denominator: str = "n") -> Compute:
+    def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
+        frame = cells[query]
+        return secrecy.share(secrecy.protect_count(frame, numerator, config),
+                             secrecy.protect_count(frame, denominator, config))
+    return compute
+
+
+def _statistic(query: str, column: str, count: str = "n", scale: str | None = None) -> Compute:
+    """A statistic (quantile, mean) published only where its population passes the rules."""
+    def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
+        frame = cells[query]
+        ok = secrecy.passes(frame[count].fillna(0), frame[f"{count}_employers"].fillna(0),
+                            frame[f"{count}_top"].fillna(0), config)
+        value = frame[column].to_numpy(dtype=float)
+        if scale:
+            value = value / frame[scale].to_numpy(dtype=float)
+        ok = ok & np.isfinite(value)
+        return ProtectedCount(np.where(ok, value, np.nan), ok)
+    return compute
+
+
+def _per_unit_total(query: str, total: str, count: str = "n") -> Compute:
+    """A total (ETP, hours, cost) published as its mean per unit times the published count, so
+    that it carries the count's noise and differencing two totals reveals no exact sum."""
+    def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
+        frame = cells[query]
+        published = secrecy.protect_count(frame, count, config)
+        n = frame[count].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = np.where(n > 0, frame[total].to_numpy(dtype=float) / np.where(n > 0, n, 1), 0.0)
+        return ProtectedCount(np.where(published.ok, mean * published.value, np.nan), published.ok)
+    return compute
+
+
+def _turnover(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
+    frame = cells["employees_counts"]
+    hired = secrecy.protect_count(frame, "hired", config)
+    left = secrecy.protect_count(frame, "left", config)
+    base = secrecy.protect_count(frame, "n", config)
+    ok = hired.ok & left.ok & base.ok & (np.nan_to_num(base.value) > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = (hired.value + left.value) / 2 / base.value
+    return ProtectedCount(np.where(ok, value, np.nan), ok)
+
+
+def _gender_gap(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
+    """(mean men - mean women) / mean men, when both sexes pass the rules on their own."""
+    frame = cells["employees_pay"]
+    women = secrecy.passes(frame["n_women"].fillna(0), frame["women_employers"].fillna(0),
+                           frame["women_top"].fillna(0), config)
+    men = secrecy.passes(frame["n_men"].fillna(0), frame["men_employers"].fillna(0),
+                         frame["men_top"].fillna(0), config)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = (frame["mean_men"].to_numpy(dtype=float) - frame["mean_women"].to_numpy(dtype=float)) \
+            / frame["mean_men"].to_numpy(dtype=float)
+    ok = women & men & np.isfinite(value)
+    return ProtectedCount(np.where(ok, value, np.nan), ok)
+
+
+def _cross_share(numerator_query: str, numerator: str, denominator_query: str, denominator: str,
+                 add_numerator: bool = False) -> Compute:
+    """A rate whose two counts come from two datasets, cells matched on the dimensions."""
+    def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
+        num = secrecy.protect_count(cells[numerator_query], numerator, config)
+        den = secrecy.protect_count(cells[denominator_query], denominator, config)
+        base_value = den.value + (num.value if add_numerator else 0)
+        ok = num.ok & den.ok & (np.nan_to_num(base_value) > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.clip(num.value / base_value, 0.0, 1.0)
+        return ProtectedCount(np.where(ok, value, np.nan), ok)
+    return compute
+
+
+_CROSS_DIMENSIONS_VACANCY = ("total", "year", "branch", "region", "occupation", "family", "employer_size")
+_CROSS_DIMENSIONS_TRAINING = ("total", "year", "branch", "region", "occupation", "family", "sex",
+                              "age_band", "employer_size")
+
+_PAY_NOTE = ("Salaire brut mensuel en équivalent temps plein (EQTP), apprentis et contrats de "
+             "professionnalisation exclus (convention INSEE).")
+
+MEASURES: dict[str, Measure] = {m.code: m for m in (
+    Measure("effectif", "employees", "Effectif", "count",
+            "Personnes présentes dans l'année (une ligne par personne et par année).",
+            ("employees_counts",), _count("employees_counts", "n")),
+    Measure("etp", "employees", "Équivalents temps plein", "fte",
+            "Somme des quotités de travail (ETP) des personnes présentes.",
+            ("employees_counts",), _per_unit_total("employees_counts", "fte")),
+    Measure("part_femmes", "employees", "Part des femmes", "share",
+            "Femmes parmi les personnes présentes.", ("employees_counts",),
+            _share("employees_counts", "women")),
+    Measure("temps_partiel", "employees", "Part du temps partiel", "share",
+            "Personnes dont la quotité de travail est inférieure à 1.", ("employees_counts",),
+            _share("employees_counts", "part_time")),
+    Measure("part_55_plus", "employees", "Part des 55 ans ou plus", "share",
+            "Personnes âgées de 55 ans ou plus.", ("employees_counts",),
+            _share("employees_counts", "aged_55")),
+    Measure("departs_5ans", "employees", "Départs à la retraite potentiels à 5 ans", "count",
+            "Personnes âgées de 57 ans ou plus : hypothèse d'un départ à 62-64 ans (âge légal "
+            "relevé progressivement à 64 ans par la réforme de 2023).", ("employees_counts",),
+            _count("employees_counts", "aged_57")),
+    Measure("turnover", "employees", "Taux de rotation", "share",
+            "(Entrées + sorties de l'année) / 2 / effectif.", ("employees_counts",), _turnover),
+    Measure("entrees", "employees", "Entrées (embauches)", "count",
+            "Personnes entrées au cours de l'année.", ("employees_counts",),
+            _count("employees_counts", "hired")),
+    Measure("sorties", "employees", "Sorties", "count",
+            "Personnes sorties au cours de l'année.", ("employees_counts",),
+            _count("employees_counts", "left")),
+    Measure("salaire_median", "employees", "Salaire médian brut mensuel EQTP", "eur",
+            "Médiane. " + _PAY_NOTE, ("employees_pay",), _statistic("employees_pay", "median")),
+    Measure("salaire_d1", "employees", "1er décile du salaire brut EQTP", "eur",
+            "10 % des salariés gagnent moins. " + _PAY_NOTE, ("employees_pay",),
+            _statistic("employees_pay", "d1")),
+    Measure("salaire_q1", "employees", "1er quartile du salaire brut EQTP", "eur",
+            "25 % des salariés gagnent moins. " + _PAY_NOTE, ("employees_pay",),
+            _statistic("employees_pay", "q1")),
+    Measure("salaire_q3", "employees", "3e quartile du salaire brut EQTP", "eur",
+            "75 % des salariés gagnent moins. " + _PAY_NOTE, ("employees_pay",),
+            _statistic("employees_pay", "q3")),
+    Measure("salaire_d9", "employees", "9e décile du salaire brut EQTP", "eur",
+            "90 % des salariés gagnent moins. " + _PAY_NOTE, ("employees_pay",),
+            _statistic("employees_pay", "d9")),
+    Measure("salaire_moyen", "employees", "Salaire moyen brut mensuel EQTP", "eur",
+            "Moyenne. " + _PAY_NOTE, ("employees_pay",), _statistic("employees_pay", "mean")),
+    Measure("ratio_smic", "employees", "Salaire médian rapporté au SMIC", "ratio",
+            "Salaire médian brut EQTP divisé par le SMIC mensuel brut (35 h) de l'année, moyenne "
+            "des taux en vigueur pondérée par leur durée.", ("employees_pay",),
+            _statistic("employees_pay", "median", scale="smic")),
+    Measure("part_proche_smic", "employees", "Part rémunérée près du SMIC", "share",
+            "Part des salariés dont le salaire brut EQTP est inférieur à 1,1 SMIC de l'année. "
+            + _PAY_NOTE, ("employees_pay",), _share("employees_pay", "near_smic")),
+    Measure("ecart_salarial_fh", "employees", "Écart salarial femmes-hommes", "share",
+            "(Salaire moyen des hommes - salaire moyen des femmes) / salaire moyen des hommes, "
+            "EQTP. " + _PAY_NOTE, ("employees_pay",), _gender_gap),
+    Measure("postes_ouverts", "vacancies", "Postes ouverts", "count",
+            "Offres de postes publiées dans l'année.", ("vacancies_counts",),
+            _count("vacancies_counts", "n")),
+    Measure("postes_non_pourvus", "vacancies", "Postes non pourvus au 31/12", "count",
+            "Postes ouverts dans l'année, ni pourvus ni retirés au 31 décembre.",
+            ("vacancies_counts",), _count("vacancies_counts", "unfilled")),
+    Measure("taux_vacance", "vacancies", "Taux de vacance", "share",
+            "Postes non pourvus au 31/12 / (effectif + postes non pourvus).",
+            ("vacancies_counts", "employees_counts"),
+            _cross_share("vacancies_counts", "unfilled", "employees_counts", "n", add_numerator=True),
+            _CROSS_DIMENSIONS_VACANCY),
+    Measure("delai_median", "vacancies", "Délai médian de recrutement", "days",
+            "Médiane du nombre de jours entre la publication et le pourvoi, postes pourvus.",
+            ("vacancies_counts",), _statistic("vacancies_counts", "delay_median", count="filled")),
+    Measure("part_difficile", "vacancies", "Part des recrutements jugés difficiles", "share",
+            "Postes pour lesquels l'employeur déclare une difficulté de recrutement.",
+            ("vacancies_counts",), _share("vacancies_counts", "difficult")),
+    Measure("part_retiree", "vacancies", "Part des postes retirés faute de candidat", "share",
+            "Postes retirés sans avoir été pourvus.", ("vacancies_counts",),
+            _share("vacancies_counts", "withdrawn")),
+    Measure("stagiaires", "training", "Stagiaires", "count",
+            "Personnes distinctes ayant commencé au moins une action de formation dans l'année.",
+            ("training_counts",), _count("training_counts", "n")),
+    Measure("taux_acces", "training", "Taux d'accès à la formation", "share",
+            "Stagiaires / effectif (mêmes dimensions et filtres).",
+            ("training_counts", "employees_counts"),
+            _cross_share("training_counts", "n", "employees_counts", "n"), _CROSS_DIMENSIONS_TRAINING),
+    Measure("entrees_alternance", "training", "Entrées en alternance", "count",
+            "Personnes entrées en apprentissage, contrat de professionnalisation ou Pro-A.",
+            ("training_counts",), _count("training_counts", "alternance")),
+    Measure("heures", "training", "Heures de formation", "hours",
+            "Heures des actions commencées dans l'année.", ("training_counts",),
+            _per_unit_total("training_counts", "hours")),
+    Measure("cout", "training", "Coût de la formation", "eur",
+            "Coûts pédagogiques des actions commencées dans l'année, en euros.",
+            ("training_counts",), _per_unit_total("training_counts", "cost")),
+    Measure("heures_par_stagiaire", "training", "Heures par stagiaire", "hours",
+            "Heures de formation / stagiaires.", ("training_counts",),
+            _statistic("training_counts", "hours", scale="n")),
+    Measure("cout_par_stagiaire", "training", "Coût par stagiaire", "eur",
+            "Coût / stagiaires.", ("training_counts",),
+            _statistic("training_counts", "cost", scale="n")),
+    Measure("cout_horaire", "training", "Coût horaire", "eur",
+            "Coût / heures.", ("training_counts",),
+            _statistic("training_counts", "cost", scale="hours")),
+)}
+
+
+def measures_of(dataset: str) -> list[Measure]:
+    return [m for m in MEASURES.values() if m.dataset == dataset]

@@ -1,0 +1,170 @@
+"""The table builder: (dataset, dimensions, measure, filters) -> a protected table.
+
+Pages, exports and the CLI all call `build_table`, so a figure is the same wherever it is read.
+It picks the named queries of the measure, runs them through the warehouse, aligns their cells,
+and applies the secrecy rules before anything leaves: the returned frame holds only published
+values (NaN where secret) and a `status` column.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from observatory import indicators, reference, secrecy
+from observatory.filters import Filters
+from observatory.indicators import MEASURES, Measure
+from observatory.warehouse import Warehouse
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+DIMENSION_LABELS: dict[str, str] = {
+    "total": "Ensemble", "year": "Année", "branch": "Branche", "region": "Région",
+    "occupation": "Métier", "family": "Famille de métiers", "sex": "Sexe",
+    "age_band": "Tranche d'âge", "employer_size": "Taille de structure", "contract": "Contrat",
+    "scheme": "Dispositif", "certification": "Certification", "month": "Mois de publication",
+}
+MAX_DIMENSIONS = 3
+CACHE_SIZE = 512
+
+
+class TableRequestError(ValueError):
+    """The request names an unknown dataset, measure or dimension; the message is French."""
+
+
+@dataclass(frozen=True)
+class ProtectedTable:
+    measure: Measure
+    dimensions: tuple[str, ...]
+    filters: Filters
+    years: tuple[int, int]
+    snapshot_id: str
+    frame: pd.DataFrame  # dims (code + _label), value, status
+    notes: tuple[str, ...] = field(default=())
+
+    def published(self) -> pd.DataFrame:
+        """The frame as exported: the value column is empty (not 0) for secret cells."""
+        return self.frame.copy()
+
+
+def dimension_labels(dimension: str) -> dict[str, str]:
+    if dimension == "total":
+        return {"ensemble": "Ensemble"}
+    if dimension == "month":
+        return {f"{i + 1:02d}": name for i, name in enumerate(MONTHS)}
+    if dimension == "certification":
+        certs = reference.certifications()
+        return dict(zip(certs["code"], certs["label"], strict=True))
+    return reference.code_lists()[dimension].labels
+
+
+def validate_request(dataset: str, dimensions: tuple[str, ...], measure_code: str) -> Measure:
+    if measure_code not in MEASURES:
+        raise TableRequestError(f"Indicateur inconnu : « {measure_code} ».")
+    measure = MEASURES[measure_code]
+    if dataset != measure.dataset:
+        raise TableRequestError(f"L'indicateur « {measure_code} » relève du jeu « {measure.dataset} », "
+                                f"pas de « {dataset} ».")
+    if len(dimensions) > MAX_DIMENSIONS:
+        raise TableRequestError(f"Au plus {MAX_DIMENSIONS} dimensions.")
+    allowed = measure.allowed_dimensions()
+    for dimension in dimensions:
+        if dimension not in allowed:
+            raise TableRequestError(f"Dimension « {dimension} » indisponible pour « {measure_code} » "
+                                    f"(possibles : {', '.join(d for d in allowed if d != 'total')}).")
+    if len(set(dimensions)) != len(dimensions):
+        raise TableRequestError("Dimension répétée.")
+    return measure
+
+
+class TableBuilder:
+    """Builds protected tables over one warehouse, caching query cells and results in-process."""
+
+    def __init__(self, warehouse: Warehouse, config: secrecy.SecrecyConfig = secrecy.DEFAULT) -> None:
+        self.warehouse = warehouse
+        self.config = config
+        self._cells: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def snapshot_id(self) -> str:
+        return self.warehouse.snapshot.id
+
+    def build(self, dataset: str, dimensions: tuple[str, ...] | list[str], measure_code: str,
+              filters: Filters | None = None) -> ProtectedTable:
+        filters = (filters or Filters()).without_notices()
+        dims = tuple(dimensions) or ("total",)
+        measure = validate_request(dataset, dims, measure_code)
+        years = (reference.YEARS[0], reference.YEARS[-1]) if "year" in dims else \
+            (filters.effective_year, filters.effective_year)
+        honoured = frozenset.intersection(*(indicators.DATASET_FILTERS[_dataset_of(q)] for q in measure.queries))
+        self._check_population(measure, filters, years, honoured)
+        cells = {q: self._cells_of(q, dims, filters, years, honoured) for q in measure.queries}
+        keys = _aligned_keys(cells, dims)
+        aligned = {q: _align(frame, keys, dims) for q, frame in cells.items()}
+        published = measure.compute(aligned, self.config)
+        frame = keys.copy()
+        for dim in dims:
+            labels = dimension_labels(dim)
+            frame[f"{dim}_label"] = frame[dim].map(lambda code, labels=labels: labels.get(str(code), str(code)))
+        frame["value"] = _round(published.value, measure.unit)
+        frame["status"] = np.where(published.ok, secrecy.OK, secrecy.SECRET)
+        ordered = [c for d in dims for c in (d, f"{d}_label")] + ["value", "status"]
+        notes = tuple(f"Filtre non applicable à ce jeu de données : {name}."
+                      for name in filters.unhonoured(honoured))
+        return ProtectedTable(measure, dims, filters, years, self.snapshot_id,
+                              frame[ordered].reset_index(drop=True), notes)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _cells_of(self, query: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int],
+                  honoured: frozenset[str]) -> pd.DataFrame:
+        parameters = filters.sql_parameters(years[0], years[1], honoured)
+        key = (self.snapshot_id, query, dims, repr(sorted(parameters.items())))
+        with self._lock:
+            if key in self._cells:
+                self._cells.move_to_end(key)
+                return self._cells[key]
+        allowed = frozenset(indicators.DATASET_DIMENSIONS[_dataset_of(query)])
+        frame = self.warehouse.run_named(query, parameters, {"dims": list(dims)}, allowed)
+        with self._lock:
+            self._cells[key] = frame
+            while len(self._cells) > CACHE_SIZE:
+                self._cells.popitem(last=False)
+        return frame
+
+    def _check_population(self, measure: Measure, filters: Filters, years: tuple[int, int],
+                          honoured: frozenset[str]) -> None:
+        """Refuse when the whole filtered population of the measure's first query fails."""
+        query = measure.queries[0]
+        total = self._cells_of(query, ("total",), filters, years, honoured)
+        count = "n"
+        if total.empty or not bool(secrecy.passes(total[count].fillna(0), total[f"{count}_employers"].fillna(0),
+                                                  total[f"{count}_top"].fillna(0), self.config)[0]):
+            raise secrecy.PopulationTooSmall()
+
+
+def _dataset_of(query: str) -> str:
+    return query.split("_", 1)[0]
+
+
+def _aligned_keys(cells: dict[str, pd.DataFrame], dims: tuple[str, ...]) -> pd.DataFrame:
+    keys = pd.concat([frame[list(dims)] for frame in cells.values()]).drop_duplicates()
+    return keys.sort_values(list(dims)).reset_index(drop=True)
+
+
+def _align(frame: pd.DataFrame, keys: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
+    """The query's cells in the order of `keys`; absent cells are true zeros."""
+    merged = keys.merge(frame, on=list(dims), how="left")
+    counts = [c for c in merged.columns if c not in dims and not c.startswith(("mean", "median", "d1", "q1", "q3", "d9", "delay", "smic"))]
+    merged[counts] = merged[counts].fillna(0)
+    return merged
+
+
+def _round(values: np.ndarray, unit: str) -> np.ndarray:
+    digits = {"count": 0, "fte": 1, "eur": 2, "share": 4, "ratio": 3, "days": 1, "hours": 1}[unit]
+    return np.round(values.astype(float), digits)

@@ -1,0 +1,37 @@
+"""French number formats used everywhere: `12 345`, `1 234,5 €`, `45,2 %`."""
+
+from __future__ import annotations
+
+import math
+
+NBSP = "\u202f"  # narrow no-break space, the French thousands separator
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "secret"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def euros(value: float | None, digits: int = 0) -> str:
+    text = number(value, digits)
+    return text if text == "secret" else f"{text}{NBSP}€"
+
+
+def percent(share: float | None, digits: int = 1) -> str:
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "secret"
+    return f"{number(share * 100, digits)}{NBSP}%"
+
+
+def by_unit(value: float | None, unit: str) -> str:
+    if unit == "share":
+        return percent(value)
+    if unit == "eur":
+        return euros(value)
+    if unit == "ratio":
+        return number(value, 2)
+    if unit in ("fte", "days", "hours"):
+        return number(value, 1 if unit != "hours" else 0)
+    return number(value)

@@ -1,0 +1,26 @@
+"""Process-wide resources for the app: one warehouse and table builder per active snapshot."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from observatory import snapshots
+from observatory.tables import TableBuilder
+from observatory.warehouse import Warehouse
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _builder_for(snapshot_id: str) -> TableBuilder:
+    return TableBuilder(Warehouse(snapshots.load(snapshot_id)))
+
+
+def active_snapshot() -> snapshots.Snapshot | None:
+    return snapshots.active()
+
+
+def table_builder() -> TableBuilder | None:
+    """The builder over the active snapshot, or None when no snapshot exists yet."""
+    snapshot = snapshots.active()
+    if snapshot is None:
+        return None
+    return _builder_for(snapshot.id)

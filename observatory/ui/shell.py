@@ -1,0 +1,57 @@
+"""The app frame shared by every page: page list, URL-bound global filters, banners."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from observatory import filters as filters_module
+from observatory import reference
+from observatory.filters import Filters
+from observatory.ui import resources
+
+FILTERS_KEY = "observatory_filters"
+
+
+def pages() -> list:
+    return [
+        st.Page("pages/vue_ensemble.py", title="Vue d'ensemble", icon="🏠", default=True),
+    ]
+
+
+def _escape(text: str) -> str:
+    """Neutralise Markdown in text that may come from a URL."""
+    for char in "\\`*_{}[]()#+-.!|<>~$":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def current_filters() -> Filters:
+    """Filters parsed from the URL on each rerun (the URL is the single source of truth)."""
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    return filters_module.from_query(params)
+
+
+def render_frame() -> None:
+    """Banner and notices shown above every page."""
+    snapshot = resources.active_snapshot()
+    if snapshot is None:
+        st.error("Aucune donnée n'est encore publiée. Lancez `make run` (ou "
+                 "`python -m observatory demo`) pour générer les données de démonstration.")
+        st.stop()
+    if snapshot.is_demo:
+        st.info("**Données de démonstration synthétiques** : générées pour montrer l'outil, "
+                "calibrées sur des chiffres publics ; elles ne décrivent aucune personne ni "
+                "structure réelle.", icon="ℹ️")
+    selection = current_filters()
+    for notice in selection.notices:
+        st.warning(_escape(notice))
+    st.session_state[FILTERS_KEY] = selection.without_notices()
+
+
+def selected_filters() -> Filters:
+    value = st.session_state.get(FILTERS_KEY)
+    return value if isinstance(value, Filters) else Filters()
+
+
+def latest_year() -> int:
+    return reference.YEARS[-1]

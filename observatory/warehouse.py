@@ -1,0 +1,166 @@
+"""The one owner of DuckDB.
+
+At publish time `build_database` loads a snapshot's Parquet files into `warehouse.duckdb` in
+the snapshot folder (typed, sorted, with derived columns and the filter macros). The app opens
+that file read-only through `Warehouse`: external access off, allowed directories limited to
+the snapshot, no extension autoload, capped threads and memory, configuration locked. Queries
+are named `.sql` files with `$named` parameters, each run on its own cursor under a time limit.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from observatory import reference
+from observatory.snapshots import Snapshot
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+DATABASE_FILE = "warehouse.duckdb"
+_NAME = re.compile(r"^[a-z_]+$")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class QueryError(RuntimeError):
+    """A named query failed or was refused; the message is safe to show."""
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its time limit and was interrupted."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    threads: int = 2
+    memory_limit: str = "3GB"
+    timeout_s: float = 20.0
+
+
+@cache
+def load_query(name: str) -> str:
+    """The text of `queries/<name>.sql`, which must open with a comment saying what it does."""
+    if not _NAME.match(name):
+        raise QueryError(f"nom de requête invalide : {name!r}")
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise QueryError(f"requête inconnue : {name}")
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("--"):
+        raise QueryError(f"la requête {name} doit commencer par un commentaire")
+    return text
+
+
+def render(name: str, identifiers: dict[str, list[str]], allowed: frozenset[str]) -> str:
+    """Fill `{placeholders}` with identifier lists taken only from `allowed` (never values)."""
+    for values in identifiers.values():
+        for identifier in values:
+            if identifier not in allowed:
+                raise QueryError(f"identifiant non autorisé : {identifier!r}")
+    text = load_query(name)
+
+    def substitute(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in identifiers:
+            raise QueryError(f"paramètre de gabarit manquant : {key}")
+        return ", ".join(identifiers[key])
+    return _PLACEHOLDER.sub(substitute, text)
+
+
+def _statements(text: str) -> list[str]:
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    return [part.strip() for part in body.split(";") if part.strip()]
+
+
+def build_database(folder: Path) -> Path:
+    """Create `warehouse.duckdb` in a snapshot folder from its Parquet files (publish time)."""
+    target = folder / DATABASE_FILE
+    if target.exists():
+        target.unlink()
+    occupations = reference.occupations()
+    smic = reference.smic_annual()
+    con = duckdb.connect(str(target), config={"threads": 2, "autoload_known_extensions": False})
+    try:
+        parameters = {
+            "occupations": list(occupations["code"]), "families": list(occupations["family"]),
+            "years": list(smic), "smic": list(smic.values()),
+        }
+        for statement in _statements(load_query("build_reference")):
+            used = {k: v for k, v in parameters.items() if f"${k}" in statement}
+            con.execute(statement, used)
+        for dataset in ("employees", "vacancies", "training"):
+            for statement in _statements(load_query(f"build_{dataset}")):
+                con.execute(statement, {"file": str(folder / f"{dataset}.parquet")})
+        for statement in _statements(load_query("build_filters")):
+            con.execute(statement)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return target
+
+
+class Warehouse:
+    """A hardened read-only DuckDB over one snapshot, shared by all sessions of a process."""
+
+    def __init__(self, snapshot: Snapshot, limits: Limits = Limits()) -> None:
+        self.snapshot = snapshot
+        self.limits = limits
+        database = snapshot.path / DATABASE_FILE
+        if not database.is_file():
+            raise QueryError(f"base de requêtes absente du snapshot {snapshot.id}")
+        self._con = duckdb.connect(str(database), read_only=True, config={
+            "threads": limits.threads,
+            "memory_limit": limits.memory_limit,
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+            "allow_community_extensions": False,
+        })
+        self._con.execute("SET allowed_directories = [$dir]", {"dir": str(snapshot.path)})
+        self._con.execute("SET enable_external_access = false")
+        self._con.execute("SET lock_configuration = true")
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            return self._con.cursor()
+
+    def run(self, sql: str, parameters: dict[str, object] | None = None,
+            timeout_s: float | None = None) -> pd.DataFrame:
+        """Run one statement on a fresh cursor, interrupting it past the time limit."""
+        cursor = self.cursor()
+        done = threading.Event()
+        fired = threading.Event()
+        limit = self.limits.timeout_s if timeout_s is None else timeout_s
+
+        def watchdog() -> None:
+            # An interrupt that arrives before execution starts is discarded: keep signalling.
+            if done.wait(limit):
+                return
+            fired.set()
+            while not done.wait(0.05):
+                cursor.interrupt()
+
+        threading.Thread(target=watchdog, daemon=True).start()
+        try:
+            return cursor.execute(sql, parameters or {}).df()
+        except duckdb.InterruptException as error:
+            raise QueryTimeout(f"requête interrompue après {limit:.0f} s") from error
+        except duckdb.Error as error:
+            if fired.is_set():
+                raise QueryTimeout(f"requête interrompue après {limit:.0f} s") from error
+            raise QueryError(str(error).splitlines()[0]) from error
+        finally:
+            done.set()
+            cursor.close()
+
+    def run_named(self, name: str, parameters: dict[str, object], identifiers: dict[str, list[str]],
+                  allowed: frozenset[str]) -> pd.DataFrame:
+        return self.run(render(name, identifiers, allowed), parameters)

@@ -1,0 +1,31 @@
+"""Vue d'ensemble: the key figures of the selected year, each from the table builder."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from observatory import secrecy
+from observatory.ui import format as fmt
+from observatory.ui import resources, shell
+
+TILES = (
+    ("employees", "effectif"), ("employees", "etp"), ("employees", "salaire_median"),
+    ("vacancies", "postes_non_pourvus"), ("training", "stagiaires"), ("training", "taux_acces"),
+)
+
+selection = shell.selected_filters()
+builder = resources.table_builder()
+st.title("Observatoire de la cohésion sociale")
+st.caption(f"Chiffres de l'année {selection.effective_year}. Les effectifs sont perturbés de "
+           "quelques unités (secret statistique) : les totaux peuvent ne pas s'additionner exactement.")
+
+columns = st.columns(len(TILES))
+for column, (dataset, measure) in zip(columns, TILES, strict=True):
+    try:
+        table = builder.build(dataset, (), measure, selection)
+    except secrecy.PopulationTooSmall as refused:
+        column.metric(measure, "secret", help=refused.message)
+        continue
+    row = table.frame.iloc[0]
+    value = None if row["status"] == secrecy.SECRET else float(row["value"])
+    column.metric(table.measure.label, fmt.by_unit(value, table.measure.unit), help=table.measure.definition)

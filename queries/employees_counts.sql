@@ -1,0 +1,30 @@
+-- employees_counts: per cell of {dims}, headcount-type counts of persons present in the year,
+-- each with the inputs of statistical secrecy (rows, employers, largest employer, cell key).
+-- Params: the filter parameters of filtered_employees ($year_from ... $sizes).
+-- Returns: {dims}, then for each count X in (n, women, part_time, aged_55, aged_57, hired, left):
+-- X, X_employers, X_top, X_key; plus fte (sum).
+WITH per_employer AS (
+    SELECT {dims}, employer_id,
+        count(*) AS n,                              sum(rkey) AS n_key,
+        count(*) FILTER (sex = 'F') AS women,       coalesce(sum(rkey) FILTER (sex = 'F'), 0) AS women_key,
+        count(*) FILTER (fte < 1) AS part_time,     coalesce(sum(rkey) FILTER (fte < 1), 0) AS part_time_key,
+        count(*) FILTER (age >= 55) AS aged_55,     coalesce(sum(rkey) FILTER (age >= 55), 0) AS aged_55_key,
+        count(*) FILTER (age >= 57) AS aged_57,     coalesce(sum(rkey) FILTER (age >= 57), 0) AS aged_57_key,
+        count(*) FILTER (hired) AS hired,           coalesce(sum(rkey) FILTER (hired), 0) AS hired_key,
+        count(*) FILTER ("left") AS "left",         coalesce(sum(rkey) FILTER ("left"), 0) AS left_key,
+        sum(fte) AS fte
+    FROM filtered_employees($year_from, $year_to, $branches, $regions, $occupations, $sexes, $age_bands, $sizes)
+    GROUP BY {dims}, employer_id
+)
+SELECT {dims},
+    sum(n) AS n,             count(*) AS n_employers,                                max(n) AS n_top,             sum(n_key) AS n_key,
+    sum(women) AS women,     count(*) FILTER (women > 0) AS women_employers,        max(women) AS women_top,     sum(women_key) AS women_key,
+    sum(part_time) AS part_time, count(*) FILTER (part_time > 0) AS part_time_employers, max(part_time) AS part_time_top, sum(part_time_key) AS part_time_key,
+    sum(aged_55) AS aged_55, count(*) FILTER (aged_55 > 0) AS aged_55_employers,    max(aged_55) AS aged_55_top, sum(aged_55_key) AS aged_55_key,
+    sum(aged_57) AS aged_57, count(*) FILTER (aged_57 > 0) AS aged_57_employers,    max(aged_57) AS aged_57_top, sum(aged_57_key) AS aged_57_key,
+    sum(hired) AS hired,     count(*) FILTER (hired > 0) AS hired_employers,        max(hired) AS hired_top,     sum(hired_key) AS hired_key,
+    sum("left") AS "left",   count(*) FILTER ("left" > 0) AS left_employers,        max("left") AS left_top,     sum(left_key) AS left_key,
+    sum(fte) AS fte
+FROM per_employer
+GROUP BY {dims}
+ORDER BY {dims};

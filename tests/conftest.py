@@ -1,0 +1,65 @@
+"""Shared fixtures: one small seeded demo snapshot for the whole run (scale 0.02)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from observatory import demo, publishing, snapshots
+from observatory.tables import TableBuilder
+from observatory.warehouse import Warehouse
+
+TEST_SCALE = 0.02
+TEST_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def data_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("data")
+    previous = os.environ.get("OBSERVATORY_DATA_DIR")
+    os.environ["OBSERVATORY_DATA_DIR"] = str(root)
+    generated = demo.generate(scale=TEST_SCALE, seed=TEST_SEED)
+    publishing.publish_tables(
+        {"employees": generated.employees, "vacancies": generated.vacancies, "training": generated.training},
+        origin="demo", extra={"demo": {"scale": TEST_SCALE, "seed": TEST_SEED}}, root=root,
+    )
+    yield root
+    if previous is None:
+        os.environ.pop("OBSERVATORY_DATA_DIR", None)
+    else:
+        os.environ["OBSERVATORY_DATA_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def snapshot(data_root: Path) -> snapshots.Snapshot:
+    active = snapshots.active(data_root)
+    assert active is not None
+    return active
+
+
+@pytest.fixture(scope="session")
+def warehouse(snapshot: snapshots.Snapshot) -> Warehouse:
+    wh = Warehouse(snapshot)
+    yield wh
+    wh.close()
+
+
+@pytest.fixture(scope="session")
+def builder(warehouse: Warehouse) -> TableBuilder:
+    return TableBuilder(warehouse)
+
+
+@pytest.fixture(scope="session")
+def frames(snapshot: snapshots.Snapshot) -> dict[str, pd.DataFrame]:
+    """The snapshot's Parquet files read with pandas alone: the independent side of the checks."""
+    result = {}
+    for name in snapshots.DATASETS:
+        frame = pd.read_parquet(snapshot.file(name))
+        for column in frame.columns:
+            if isinstance(frame[column].dtype, pd.CategoricalDtype):
+                frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+        result[name] = frame
+    return result

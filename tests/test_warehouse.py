@@ -1,0 +1,66 @@
+"""The warehouse cannot read outside its snapshot, write, or change its settings; it times out."""
+
+from __future__ import annotations
+
+import pytest
+
+from observatory import warehouse as wh
+from observatory.warehouse import QueryError, QueryTimeout, Warehouse
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM read_text('/etc/hostname')",
+    "SELECT * FROM sniff_csv('/etc/passwd')",
+    "COPY employees TO '/tmp/leak.csv'",
+    "ATTACH '/tmp/other.duckdb' AS other",
+    "INSTALL httpfs",
+    "LOAD httpfs",
+])
+def test_external_access_is_refused(warehouse: Warehouse, sql: str) -> None:
+    with pytest.raises(QueryError):
+        warehouse.run(sql)
+
+
+@pytest.mark.parametrize("sql", [
+    "CREATE TABLE x AS SELECT 1",
+    "DELETE FROM employees",
+    "UPDATE employees SET age = 0",
+    "DROP TABLE employees",
+])
+def test_writes_are_refused(warehouse: Warehouse, sql: str) -> None:
+    with pytest.raises(QueryError):
+        warehouse.run(sql)
+    assert warehouse.run("SELECT count(*) AS n FROM employees")["n"][0] > 0
+
+
+@pytest.mark.parametrize("sql", [
+    "SET enable_external_access = true",
+    "SET allowed_directories = ['/']",
+    "SET threads = 64",
+    "SET memory_limit = '100GB'",
+    "SET lock_configuration = false",
+])
+def test_settings_are_locked(warehouse: Warehouse, sql: str) -> None:
+    with pytest.raises(QueryError):
+        warehouse.run(sql)
+
+
+def test_slow_query_is_interrupted(warehouse: Warehouse) -> None:
+    with pytest.raises(QueryTimeout):
+        warehouse.run("SELECT count(*) FROM range(1000000000) a, range(1000000000) b", timeout_s=0.5)
+    assert warehouse.run("SELECT 1 AS one")["one"][0] == 1
+
+
+def test_identifiers_only_from_the_allow_list() -> None:
+    allowed = frozenset({"year", "branch"})
+    with pytest.raises(QueryError):
+        wh.render("employees_counts", {"dims": ["year; DROP TABLE employees"]}, allowed)
+    with pytest.raises(QueryError):
+        wh.load_query("../secret")
+    assert "GROUP BY year, branch" in wh.render("employees_counts", {"dims": ["year", "branch"]}, allowed)
+
+
+def test_every_named_query_opens_with_a_comment() -> None:
+    for path in sorted(wh.QUERIES_DIR.glob("*.sql")):
+        assert wh.load_query(path.stem).startswith("--"), path
