@@ -138,7 +138,9 @@ def _draw_employers(rng: np.random.Generator, codes: _Codes, scale: float) -> _E
     for b_index, branch in enumerate(codes.branches):
         mix = np.array(P.EMPLOYER_SIZE_MIX[branch])
         mean_size = float(mix @ np.array([P.SIZE_MEAN[s] for s in P.SIZE_CLASSES]))
-        count = max(8, int(round(ref[branch] * scale / mean_size)))
+        # Below scale 0.25 structures shrink instead of vanishing, so that small test samples
+        # keep a realistic number of employers (and regional spread) per branch.
+        count = max(8, round(ref[branch] * max(scale, 0.25) / mean_size))
         size = rng.choice(len(P.SIZE_CLASSES), size=count, p=mix / mix.sum())
         low = np.array([P.SIZE_BOUNDS[s][0] for s in P.SIZE_CLASSES])[size]
         high = np.array([P.SIZE_BOUNDS[s][1] for s in P.SIZE_CLASSES])[size]
@@ -412,7 +414,7 @@ def _vacancy_rows(
     rng: np.random.Generator, codes: _Codes, employers: _Employers, people: _People, year: int
 ) -> dict[str, np.ndarray]:
     hires = np.flatnonzero(people.hired)
-    n = int(round(len(hires) * P.OPENINGS_PER_HIRE[year]))
+    n = round(len(hires) * P.OPENINGS_PER_HIRE[year])
     # Openings mirror the hires (structure, occupation, contract, fte), plus those never filled.
     source = hires[rng.integers(0, len(hires), n)] if len(hires) else np.zeros(0, dtype=int)
     employer = people.employer[source]

@@ -102,11 +102,13 @@ class TableBuilder:
         years = (reference.YEARS[0], reference.YEARS[-1]) if "year" in dims else \
             (filters.effective_year, filters.effective_year)
         honoured = frozenset.intersection(*(indicators.DATASET_FILTERS[_dataset_of(q)] for q in measure.queries))
-        self._check_population(measure, filters, years, honoured)
         cells = {q: self._cells_of(q, dims, filters, years, honoured) for q in measure.queries}
         keys = _aligned_keys(cells, dims)
         aligned = {q: _align(frame, keys, dims) for q, frame in cells.items()}
         published = measure.compute(aligned, self.config)
+        if not published.ok.any():
+            # Nothing publishable: say whether the population itself is too small.
+            self._check_population(measure, filters, years, honoured)
         frame = keys.copy()
         for dim in dims:
             labels = dimension_labels(dim)
@@ -139,7 +141,8 @@ class TableBuilder:
 
     def _check_population(self, measure: Measure, filters: Filters, years: tuple[int, int],
                           honoured: frozenset[str]) -> None:
-        """Refuse when the whole filtered population of the measure's first query fails."""
+        """Refuse when the whole filtered population of the measure's first query fails (a
+        population with one publishable cell is shown, even if its total is dominated)."""
         query = measure.queries[0]
         total = self._cells_of(query, ("total",), filters, years, honoured)
         count = "n"
@@ -160,7 +163,8 @@ def _aligned_keys(cells: dict[str, pd.DataFrame], dims: tuple[str, ...]) -> pd.D
 def _align(frame: pd.DataFrame, keys: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
     """The query's cells in the order of `keys`; absent cells are true zeros."""
     merged = keys.merge(frame, on=list(dims), how="left")
-    counts = [c for c in merged.columns if c not in dims and not c.startswith(("mean", "median", "d1", "q1", "q3", "d9", "delay", "smic"))]
+    statistics = ("mean", "median", "d1", "q1", "q3", "d9", "delay", "smic")
+    counts = [c for c in merged.columns if c not in dims and not c.startswith(statistics)]
     merged[counts] = merged[counts].fillna(0)
     return merged
 

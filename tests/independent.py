@@ -153,10 +153,11 @@ def measure_value(measure: str, cell: dict[str, pd.DataFrame]) -> tuple[float, b
             return share(published_count(people), published_count(emp))
         count = published_count(people)
         ok = passes(people)
-        if measure == "heures":
-            return (people["hours"].mean() * count[0] if count[1] and len(people) else (0.0 if count[1] else np.nan)), count[1]
-        if measure == "cout":
-            return (people["cost"].mean() * count[0] if count[1] and len(people) else (0.0 if count[1] else np.nan)), count[1]
+        if measure in ("heures", "cout"):
+            column = "hours" if measure == "heures" else "cost"
+            if not count[1]:
+                return np.nan, False
+            return (people[column].mean() * count[0] if len(people) else 0.0), True
         if measure == "heures_par_stagiaire":
             return (people["hours"].sum() / len(people) if ok else np.nan), ok
         if measure == "cout_par_stagiaire":
