@@ -67,7 +67,7 @@ def command_snapshots(args: argparse.Namespace) -> int:
 
 def command_table(args: argparse.Namespace) -> int:
     from observatory.tables import TableBuilder, TableRequestError
-    from observatory.warehouse import QueryError, Warehouse
+    from observatory.warehouse import QueryError, open_shared
 
     query: dict[str, list[str]] = {}
     if args.year is not None:
@@ -88,7 +88,7 @@ def command_table(args: argparse.Namespace) -> int:
         print("Erreur : aucun snapshot actif. Lancez : python -m observatory demo", file=sys.stderr)
         return 1
     dims = tuple(d for d in (args.by or "").split(",") if d)
-    warehouse = Warehouse(snapshot)
+    warehouse = open_shared(snapshot)
     try:
         table = TableBuilder(warehouse).build(args.dataset, dims, args.measure, filters)
     except TableRequestError as error:

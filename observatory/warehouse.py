@@ -126,6 +126,9 @@ class Warehouse:
         self._lock = threading.Lock()
 
     def close(self) -> None:
+        with _SHARED_LOCK:
+            if _SHARED.get(self.snapshot.path) is self:
+                del _SHARED[self.snapshot.path]
         self._con.close()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -164,3 +167,22 @@ class Warehouse:
     def run_named(self, name: str, parameters: dict[str, object], identifiers: dict[str, list[str]],
                   allowed: frozenset[str]) -> pd.DataFrame:
         return self.run(render(name, identifiers, allowed), parameters)
+
+
+_SHARED: dict[Path, Warehouse] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def open_shared(snapshot: Snapshot, limits: Limits = Limits()) -> Warehouse:
+    """The process-wide warehouse of a snapshot.
+
+    DuckDB keeps one database instance per file and process, and its configuration is locked
+    once hardened, so a second connection could not be hardened again: everyone shares this one
+    and takes cursors from it.
+    """
+    with _SHARED_LOCK:
+        existing = _SHARED.get(snapshot.path)
+        if existing is None:
+            existing = Warehouse(snapshot, limits)
+            _SHARED[snapshot.path] = existing
+        return existing

@@ -10,7 +10,7 @@ import pytest
 
 from observatory import demo, publishing, snapshots
 from observatory.tables import TableBuilder
-from observatory.warehouse import Warehouse
+from observatory.warehouse import Warehouse, open_shared
 
 TEST_SCALE = 0.02
 TEST_SEED = 7
@@ -42,7 +42,7 @@ def snapshot(data_root: Path) -> snapshots.Snapshot:
 
 @pytest.fixture(scope="session")
 def warehouse(snapshot: snapshots.Snapshot) -> Warehouse:
-    wh = Warehouse(snapshot)
+    wh = open_shared(snapshot)
     yield wh
     wh.close()
 

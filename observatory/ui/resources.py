@@ -6,12 +6,12 @@ import streamlit as st
 
 from observatory import snapshots
 from observatory.tables import TableBuilder
-from observatory.warehouse import Warehouse
+from observatory.warehouse import open_shared
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _builder_for(snapshot_id: str) -> TableBuilder:
-    return TableBuilder(Warehouse(snapshots.load(snapshot_id)))
+    return TableBuilder(open_shared(snapshots.load(snapshot_id)))
 
 
 def active_snapshot() -> snapshots.Snapshot | None:

@@ -1,0 +1,52 @@
+"""The app runs on the test snapshot: banner, tiles equal to the table builder, hostile URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from observatory import secrecy
+from observatory.filters import Filters
+from observatory.ui import format as fmt
+
+APP = Path(__file__).resolve().parent.parent / "dashboard.py"
+HOSTILE = [
+    {"branche": ["'; DROP TABLE employees; --"]},
+    {"region": ["<script>alert(1)</script>"], "annee": ["2024"]},
+    {"annee": ["9" * 5000]},
+    {"sexe": ["[lien](http://exemple.invalid)"]},
+    {"inconnu": ["x"], "taille": ["1-9", "../../etc/passwd"]},
+]
+
+
+def _run(data_root, query: dict[str, list[str]] | None = None) -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    for key, values in (query or {}).items():
+        app.query_params[key] = values
+    return app.run()
+
+
+def test_overview_shows_the_demo_banner_and_builder_figures(data_root, builder) -> None:
+    app = _run(data_root, {"annee": ["2024"], "branche": ["aide_domicile"]})
+    assert not app.exception
+    assert any("Données de démonstration synthétiques" in info.value for info in app.info)
+    shown = {metric.label: metric.value for metric in app.metric}
+    selection = Filters(year=2024, branches=("aide_domicile",))
+    for dataset, measure in (("employees", "effectif"), ("employees", "salaire_median"),
+                             ("vacancies", "postes_non_pourvus"), ("training", "taux_acces")):
+        table = builder.build(dataset, (), measure, selection)
+        row = table.frame.iloc[0]
+        expected = None if row["status"] == secrecy.SECRET else float(row["value"])
+        assert shown[table.measure.label] == fmt.by_unit(expected, table.measure.unit)
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_urls_give_notices_not_exceptions(data_root, query) -> None:
+    app = _run(data_root, query)
+    assert not app.exception
+    assert app.warning, "the dropped values are reported"
+    for warning in app.warning:
+        assert "<script>" not in warning.value
+    assert app.metric, "the page still shows figures"
