@@ -103,6 +103,12 @@ def generate(scale: float = 1.0, seed: int = 20240601, progress: Progress | None
     return DemoData(employees, vacancies, training)
 
 
+def record_keys(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Uniform record keys on a 2^-32 grid: any sum of up to 2^21 of them is exact in float64,
+    so a cell's key does not depend on the order in which its rows are added."""
+    return rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.float64) / 2.0**32
+
+
 # --- structures and targets -------------------------------------------------------------
 
 def _codes() -> _Codes:
@@ -397,7 +403,7 @@ def _employee_rows(
         "hired": people.hired,
         "left": left,
         "employer_size": employers.size[people.employer],
-        "rkey": rng.random(n),
+        "rkey": record_keys(rng, n),
     }
 
 
@@ -446,7 +452,7 @@ def _vacancy_rows(
         "filled_on": np.where(withdrawn | unknown, -1, filled).astype(np.int32),
         "withdrawn_unfilled": withdrawn,
         "difficult": difficult,
-        "rkey": rng.random(n),
+        "rkey": record_keys(rng, n),
     }
 
 
@@ -506,7 +512,7 @@ def _training_rows(
         "hours": hours,
         "cost_eur": cost,
         "completed": completed,
-        "rkey": rng.random(m),
+        "rkey": record_keys(rng, m),
     }
 
 

@@ -132,7 +132,8 @@ class TableBuilder:
                 self._cells.move_to_end(key)
                 return self._cells[key]
         allowed = frozenset(indicators.DATASET_DIMENSIONS[_dataset_of(query)])
-        frame = self.warehouse.run_named(query, parameters, {"dims": list(dims)}, allowed)
+        frame = self.warehouse.run_named(query, parameters, {"dims": list(dims)}, allowed,
+                                         _fragments(query, dims, parameters))
         with self._lock:
             self._cells[key] = frame
             while len(self._cells) > CACHE_SIZE:
@@ -149,6 +150,21 @@ class TableBuilder:
         if total.empty or not bool(secrecy.passes(total[count].fillna(0), total[f"{count}_employers"].fillna(0),
                                                   total[f"{count}_top"].fillna(0), self.config)[0]):
             raise secrecy.PopulationTooSmall()
+
+
+# Cells over these dimensions are unions of whole (year, employer) groups: the rollup serves them.
+ROLLUP_DIMENSIONS = frozenset({"total", "year", "branch", "region", "employer_size"})
+
+
+def _fragments(query: str, dims: tuple[str, ...], parameters: dict[str, object]) -> dict[str, str]:
+    """Pick the per-employer source of a counts query: the rollup when it gives the same rows."""
+    if query not in ("employees_counts", "training_counts"):
+        return {}
+    source = query.replace("_counts", "_per_employer")
+    person_filters = parameters["occupations"] or parameters["sexes"] or parameters["age_bands"]
+    if set(dims) <= ROLLUP_DIMENSIONS and not person_filters:
+        return {"per_employer": f"{source}_rollup"}
+    return {"per_employer": source}
 
 
 def _dataset_of(query: str) -> str:

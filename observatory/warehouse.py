@@ -56,13 +56,18 @@ def load_query(name: str) -> str:
     return text
 
 
-def render(name: str, identifiers: dict[str, list[str]], allowed: frozenset[str]) -> str:
-    """Fill `{placeholders}` with identifier lists taken only from `allowed` (never values)."""
+def render(name: str, identifiers: dict[str, list[str]], allowed: frozenset[str],
+           fragments: dict[str, str] | None = None) -> str:
+    """Fill `{placeholders}` with identifier lists taken only from `allowed` (never values), or
+    with the text of another named query (`fragments`: placeholder -> query name)."""
     for values in identifiers.values():
         for identifier in values:
             if identifier not in allowed:
                 raise QueryError(f"identifiant non autorisé : {identifier!r}")
     text = load_query(name)
+    for key, fragment in (fragments or {}).items():
+        body = "\n".join(line for line in load_query(fragment).splitlines() if not line.startswith("--"))
+        text = text.replace("{" + key + "}", body.strip())
 
     def substitute(match: re.Match[str]) -> str:
         key = match.group(1)
@@ -96,6 +101,8 @@ def build_database(folder: Path) -> Path:
         for dataset in ("employees", "vacancies", "training"):
             for statement in _statements(load_query(f"build_{dataset}")):
                 con.execute(statement, {"file": str(folder / f"{dataset}.parquet")})
+        for statement in _statements(load_query("build_rollups")):
+            con.execute(statement)
         for statement in _statements(load_query("build_filters")):
             con.execute(statement)
         con.execute("CHECKPOINT")
@@ -165,8 +172,10 @@ class Warehouse:
             cursor.close()
 
     def run_named(self, name: str, parameters: dict[str, object], identifiers: dict[str, list[str]],
-                  allowed: frozenset[str]) -> pd.DataFrame:
-        return self.run(render(name, identifiers, allowed), parameters)
+                  allowed: frozenset[str], fragments: dict[str, str] | None = None) -> pd.DataFrame:
+        sql = render(name, identifiers, allowed, fragments)
+        used = {key: value for key, value in parameters.items() if re.search(rf"\${key}\b", sql)}
+        return self.run(sql, used)
 
 
 _SHARED: dict[Path, Warehouse] = {}

@@ -1,20 +1,12 @@
 -- employees_counts: per cell of {dims}, headcount-type counts of persons present in the year,
 -- each with the inputs of statistical secrecy (rows, employers, largest employer, cell key).
+-- The per_employer placeholder takes the text of employees_per_employer or, when it applies, of
+-- employees_per_employer_rollup (same rows, fewer to read).
 -- Params: the filter parameters of filtered_employees ($year_from ... $sizes).
 -- Returns: {dims}, then for each count X in (n, women, part_time, aged_55, aged_57, hired, left):
 -- X, X_employers, X_top, X_key; plus fte (sum).
 WITH per_employer AS (
-    SELECT {dims}, employer_id,
-        count(*) AS n,                              sum(rkey) AS n_key,
-        count(*) FILTER (sex = 'F') AS women,       coalesce(sum(rkey) FILTER (sex = 'F'), 0) AS women_key,
-        count(*) FILTER (fte < 1) AS part_time,     coalesce(sum(rkey) FILTER (fte < 1), 0) AS part_time_key,
-        count(*) FILTER (age >= 55) AS aged_55,     coalesce(sum(rkey) FILTER (age >= 55), 0) AS aged_55_key,
-        count(*) FILTER (age >= 57) AS aged_57,     coalesce(sum(rkey) FILTER (age >= 57), 0) AS aged_57_key,
-        count(*) FILTER (hired) AS hired,           coalesce(sum(rkey) FILTER (hired), 0) AS hired_key,
-        count(*) FILTER ("left") AS "left",         coalesce(sum(rkey) FILTER ("left"), 0) AS left_key,
-        sum(fte) AS fte
-    FROM filtered_employees($year_from, $year_to, $branches, $regions, $occupations, $sexes, $age_bands, $sizes)
-    GROUP BY {dims}, employer_id
+    {per_employer}
 )
 SELECT {dims},
     sum(n) AS n,             count(*) AS n_employers,                                max(n) AS n_top,             sum(n_key) AS n_key,

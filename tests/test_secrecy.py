@@ -106,3 +106,11 @@ def test_share_is_secret_when_either_count_is() -> None:
     assert np.isnan(secrecy.share(secret, ok).value[0])
     assert np.isnan(secrecy.share(ok, secret).value[0])
     assert secrecy.share(ok, ok).value[0] == 1.0
+
+
+def test_record_keys_are_on_the_exact_grid(frames) -> None:
+    """Cell keys must not depend on summation order: keys are multiples of 2^-32."""
+    for frame in frames.values():
+        scaled = frame["rkey"].to_numpy() * 2.0**32
+        assert np.array_equal(scaled, np.floor(scaled))
+        assert frame["rkey"].between(0, 1, inclusive="left").all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from observatory import warehouse as wh
@@ -58,7 +59,29 @@ def test_identifiers_only_from_the_allow_list() -> None:
         wh.render("employees_counts", {"dims": ["year; DROP TABLE employees"]}, allowed)
     with pytest.raises(QueryError):
         wh.load_query("../secret")
-    assert "GROUP BY year, branch" in wh.render("employees_counts", {"dims": ["year", "branch"]}, allowed)
+    fragments = {"per_employer": "employees_per_employer"}
+    assert "GROUP BY year, branch" in wh.render("employees_counts", {"dims": ["year", "branch"]}, allowed, fragments)
+
+
+@pytest.mark.parametrize("dataset", ["employees", "training"])
+@pytest.mark.parametrize("dims", [["year"], ["year", "branch"], ["region", "employer_size"], ["total"]])
+def test_rollup_gives_exactly_the_microdata_cells(warehouse: Warehouse, dataset: str, dims: list[str]) -> None:
+    from observatory import indicators
+    from observatory.filters import Filters
+
+    allowed = frozenset(indicators.DATASET_DIMENSIONS[dataset])
+    years = (2016, 2025) if "year" in dims else (2024, 2024)
+    parameters = Filters(branches=("aide_domicile", "eclat", "oph")).sql_parameters(
+        *years, indicators.DATASET_FILTERS[dataset])
+    frames = [warehouse.run_named(f"{dataset}_counts", parameters, {"dims": dims}, allowed,
+                                  {"per_employer": f"{dataset}_per_employer{suffix}"})
+              for suffix in ("", "_rollup")]
+    assert len(frames[0]) > 0
+    sums = [c for c in frames[0].columns if c in ("fte", "hours", "cost")]
+    exact = [c for c in frames[0].columns if c not in sums]
+    assert frames[0][exact].equals(frames[1][exact])
+    # Cell keys are exact (keys on a 2^-32 grid); hours and costs are equal to rounding.
+    assert np.allclose(frames[0][sums].to_numpy(float), frames[1][sums].to_numpy(float), rtol=1e-12, atol=1e-7)
 
 
 def test_every_named_query_opens_with_a_comment() -> None:
