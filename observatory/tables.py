@@ -32,6 +32,17 @@ MAX_DIMENSIONS = 3
 CACHE_SIZE = 512
 
 
+# Views of the unfiltered observatory worth computing before anyone asks: the 10-year trends
+# (the slowest queries) and the latest year by branch and region, one per named query.
+DEFAULT_VIEWS: tuple[tuple[str, tuple[str, ...], str], ...] = tuple(
+    (dataset, dims, measure)
+    for dataset, measure in (("employees", "effectif"), ("employees", "salaire_median"),
+                             ("vacancies", "postes_non_pourvus"), ("vacancies", "taux_vacance"),
+                             ("training", "stagiaires"), ("training", "taux_acces"))
+    for dims in (("year",), ("year", "branch"), ("branch",), ("region",), ())
+)
+
+
 class TableRequestError(ValueError):
     """The request names an unknown dataset, measure or dimension; the message is French."""
 
@@ -120,6 +131,18 @@ class TableBuilder:
                       for name in filters.unhonoured(honoured))
         return ProtectedTable(measure, dims, filters, years, self.snapshot_id,
                               frame[ordered].reset_index(drop=True), notes)
+
+    def warm(self, views: tuple[tuple[str, tuple[str, ...], str], ...] = ()) -> int:
+        """Compute the default views ahead of the first visitor (each query once: measures of
+        one query share its cells). Returns how many views were built."""
+        built = 0
+        for dataset, dims, measure_code in views or DEFAULT_VIEWS:
+            try:
+                self.build(dataset, dims, measure_code)
+            except secrecy.PopulationTooSmall:
+                continue
+            built += 1
+        return built
 
     # -- internals --------------------------------------------------------------------------
 

@@ -12,6 +12,10 @@ from observatory import demo, publishing, snapshots
 from observatory.tables import TableBuilder
 from observatory.warehouse import Warehouse, open_shared
 
+# The app's background warm-up is exercised directly (test_tables.py), not from AppTest runs,
+# so that no query thread outlives a test.
+os.environ["OBSERVATORY_WARM"] = "0"
+
 TEST_SCALE = 0.02
 TEST_SEED = 7
 

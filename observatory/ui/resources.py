@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+
 import streamlit as st
 
 from observatory import snapshots
@@ -11,7 +14,12 @@ from observatory.warehouse import open_shared
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _builder_for(snapshot_id: str) -> TableBuilder:
-    return TableBuilder(open_shared(snapshots.load(snapshot_id)))
+    builder = TableBuilder(open_shared(snapshots.load(snapshot_id)))
+    # The 10-year trends take up to a second cold: compute the default views in the background
+    # so that the first visitors find them ready (the builder's cache is thread-safe).
+    if os.environ.get("OBSERVATORY_WARM", "1") != "0":
+        threading.Thread(target=builder.warm, name="observatory-warm", daemon=True).start()
+    return builder
 
 
 def active_snapshot() -> snapshots.Snapshot | None:

@@ -1,0 +1,55 @@
+"""Table builder behaviour beyond the values: requests, labels, caching, warm-up, refusals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from observatory import secrecy
+from observatory.filters import Filters
+from observatory.tables import DEFAULT_VIEWS, TableBuilder, TableRequestError
+
+
+def test_frame_has_codes_labels_value_and_status(builder: TableBuilder) -> None:
+    table = builder.build("employees", ("branch", "sex"), "effectif", Filters(year=2024))
+    assert list(table.frame.columns) == ["branch", "branch_label", "sex", "sex_label", "value", "status"]
+    assert set(table.frame["status"]) <= {"ok", "secret"}
+    assert table.frame.loc[table.frame["sex"] == "F", "sex_label"].iloc[0] == "Femmes"
+    secret = table.frame[table.frame["status"] == "secret"]
+    assert secret["value"].isna().all(), "a secret cell is empty, never 0"
+
+
+@pytest.mark.parametrize(("dataset", "dims", "measure"), [
+    ("employees", ("branch",), "inconnue"),
+    ("vacancies", ("branch",), "effectif"),
+    ("employees", ("scheme",), "effectif"),
+    ("vacancies", ("sex",), "taux_vacance"),
+    ("employees", ("branch", "branch"), "effectif"),
+    ("employees", ("year", "branch", "region", "sex"), "effectif"),
+    ("employees", ("branch; DROP TABLE employees",), "effectif"),
+])
+def test_bad_requests_are_refused_in_french(builder: TableBuilder, dataset, dims, measure) -> None:
+    with pytest.raises(TableRequestError):
+        builder.build(dataset, dims, measure, Filters())
+
+
+def test_population_too_small_is_refused(builder: TableBuilder) -> None:
+    tiny = Filters(year=2016, branches=("org_habitat_social",), regions=("06",), sex="M", age_bands=("moins_25",))
+    with pytest.raises(secrecy.PopulationTooSmall):
+        builder.build("employees", ("occupation",), "effectif", tiny)
+
+
+def test_unhonoured_filters_are_noted(builder: TableBuilder) -> None:
+    table = builder.build("vacancies", ("branch",), "postes_ouverts", Filters(year=2024, sex="F"))
+    assert table.notes == ("Filtre non applicable à ce jeu de données : sexe.",)
+
+
+def test_warm_up_fills_the_cache_with_the_same_results(warehouse) -> None:
+    warm = TableBuilder(warehouse)
+    assert warm.warm() == len(DEFAULT_VIEWS)
+    cold = TableBuilder(warehouse)
+    for dataset, dims, measure in DEFAULT_VIEWS[:6]:
+        a = warm.build(dataset, dims, measure).frame
+        b = cold.build(dataset, dims, measure).frame
+        assert a.drop(columns="value").equals(b.drop(columns="value"))
+        assert np.array_equal(a["value"].to_numpy(), b["value"].to_numpy(), equal_nan=True)
