@@ -101,10 +101,16 @@ def build_database(folder: Path) -> Path:
         for dataset in ("employees", "vacancies", "training"):
             for statement in _statements(load_query(f"build_{dataset}")):
                 con.execute(statement, {"file": str(folder / f"{dataset}.parquet")})
-        for statement in _statements(load_query("build_rollups")):
-            con.execute(statement)
         for statement in _statements(load_query("build_filters")):
             con.execute(statement)
+        open_filters = {"year_from": 0, "year_to": 9999, "branches": [], "regions": [], "occupations": [],
+                        "sexes": [], "age_bands": [], "sizes": []}
+        rollup_dims = ["year", "branch", "region", "employer_size", "total"]
+        fragments = {"employees_per_employer": "employees_per_employer",
+                     "training_per_employer": "training_per_employer"}
+        rollups = render("build_rollups", {"dims": rollup_dims}, frozenset(rollup_dims), fragments)
+        for statement in _statements(rollups):
+            con.execute(statement, {k: v for k, v in open_filters.items() if f"${k}" in statement})
         con.execute("CHECKPOINT")
     finally:
         con.close()
