@@ -21,6 +21,12 @@ HOSTILE = [
 ]
 
 
+def _param(app: AppTest, key: str) -> list[str]:
+    """AppTest keeps a single value as a string and repeated ones as a list."""
+    value = app.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
 def _run(data_root, query: dict[str, list[str]] | None = None) -> AppTest:
     app = AppTest.from_file(str(APP), default_timeout=60)
     for key, values in (query or {}).items():
@@ -50,3 +56,25 @@ def test_hostile_urls_give_notices_not_exceptions(data_root, query) -> None:
     for warning in app.warning:
         assert "<script>" not in warning.value
     assert app.metric, "the page still shows figures"
+
+
+def test_filter_widgets_start_from_the_url_and_write_it_back(data_root) -> None:
+    app = _run(data_root, {"annee": ["2022"], "branche": ["eclat", "alisfa"], "sexe": ["F"]})
+    assert not app.exception
+    assert app.selectbox(key="filtre_annee").value == "2022"
+    assert app.multiselect(key="filtre_branche").value == ["eclat", "alisfa"]
+    assert app.selectbox(key="filtre_sexe").value == "F"
+    app.multiselect(key="filtre_region").select("11").run()
+    assert not app.exception
+    assert _param(app, "region") == ["11"]
+    assert _param(app, "branche") == ["eclat", "alisfa"]
+    assert _param(app, "annee") == ["2022"]
+
+
+def test_reset_clears_the_url(data_root) -> None:
+    app = _run(data_root, {"annee": ["2022"], "branche": ["eclat"]})
+    app.button[0].click().run()
+    assert not app.exception
+    assert "branche" not in app.query_params
+    assert app.session_state["filtre_branche"] == []
+    assert app.session_state["filtre_annee"] == "2025"

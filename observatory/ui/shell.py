@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from observatory import filters as filters_module
 from observatory import reference
 from observatory.filters import Filters
-from observatory.ui import resources
+from observatory.ui import filter_bar, resources
 
 FILTERS_KEY = "observatory_filters"
 
@@ -25,12 +24,6 @@ def _escape(text: str) -> str:
     return text
 
 
-def current_filters() -> Filters:
-    """Filters parsed from the URL on each rerun (the URL is the single source of truth)."""
-    params = {key: st.query_params.get_all(key) for key in st.query_params}
-    return filters_module.from_query(params)
-
-
 def render_frame() -> None:
     """Banner and notices shown above every page."""
     snapshot = resources.active_snapshot()
@@ -42,7 +35,7 @@ def render_frame() -> None:
         st.info("**Données de démonstration synthétiques** : générées pour montrer l'outil, "
                 "calibrées sur des chiffres publics ; elles ne décrivent aucune personne ni "
                 "structure réelle.", icon="ℹ️")
-    selection = current_filters()
+    selection = filter_bar.render()
     for notice in selection.notices:
         st.warning(_escape(notice))
     st.session_state[FILTERS_KEY] = selection.without_notices()

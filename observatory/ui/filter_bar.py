@@ -1,0 +1,84 @@
+"""The global filter bar, bound to the URL query string.
+
+The URL is the source of truth: each rerun parses it into `Filters` (dropping bad values with a
+notice); the widgets start from that selection, and a change writes the new selection back to
+the URL, so a copied link reopens the same view and the filters survive a change of page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from observatory import reference
+from observatory.filters import URL_KEYS, Filters, from_query
+
+WIDGET_PREFIX = "filtre_"
+ALL_YEARS = tuple(str(y) for y in reversed(reference.YEARS))
+
+
+def _labels(name: str) -> dict[str, str]:
+    return reference.code_lists()[name].labels
+
+
+def _url_selection() -> Filters:
+    return from_query({key: st.query_params.get_all(key) for key in st.query_params})
+
+
+def _write_url() -> None:
+    """Widget change: rebuild the URL from the widgets' values."""
+    values: dict[str, list[str]] = {}
+    for key, (_attribute, _codes, many) in URL_KEYS.items():
+        state = st.session_state.get(WIDGET_PREFIX + key)
+        if state in (None, "", []):
+            continue
+        values[key] = list(state) if many else [str(state)]
+    if values.get("annee") == [ALL_YEARS[0]]:
+        values.pop("annee")  # the latest year is the default: keep links short
+    st.query_params.from_dict(values)
+
+
+def _sync_widgets(selection: Filters) -> None:
+    """Put the URL's selection into the widgets when the URL changed outside them."""
+    wanted = selection.without_notices().to_query()
+    for key, (_attribute, _codes, many) in URL_KEYS.items():
+        value = wanted.get(key, [])
+        if key == "annee" and not value:
+            value = [ALL_YEARS[0]]
+        st.session_state[WIDGET_PREFIX + key] = list(value) if many else (value[0] if value else None)
+
+
+def render() -> Filters:
+    """Draw the filter bar in the sidebar and return the valid selection."""
+    selection = _url_selection()
+    signature = repr(sorted(selection.without_notices().to_query().items()))
+    if st.session_state.get("_filtre_signature") != signature:
+        _sync_widgets(selection)
+        st.session_state["_filtre_signature"] = signature
+        if selection.notices:
+            # Clean the URL of what was dropped, so that the link one copies is valid.
+            st.query_params.from_dict(selection.without_notices().to_query())
+    bar = st.sidebar
+    bar.header("Filtres")
+    bar.selectbox("Année", ALL_YEARS, key=WIDGET_PREFIX + "annee", on_change=_write_url)
+    for key, name, label in (("branche", "branch", "Branches"), ("region", "region", "Régions"),
+                             ("famille", "family", "Familles de métiers")):
+        labels = _labels(name)
+        bar.multiselect(label, list(labels), format_func=labels.get, key=WIDGET_PREFIX + key,
+                        on_change=_write_url, placeholder="Toutes")
+    sexes = _labels("sex")
+    bar.selectbox("Sexe", list(sexes), format_func=sexes.get, index=None, key=WIDGET_PREFIX + "sexe",
+                  on_change=_write_url, placeholder="Les deux")
+    for key, name, label in (("age", "age_band", "Tranches d'âge"),
+                             ("taille", "employer_size", "Taille de structure")):
+        labels = _labels(name)
+        bar.multiselect(label, list(labels), format_func=labels.get, key=WIDGET_PREFIX + key,
+                        on_change=_write_url, placeholder="Toutes")
+    bar.button("Réinitialiser", on_click=_reset, use_container_width=True)
+    return selection
+
+
+def _reset() -> None:
+    """Back to the default view: no filter, latest year, a bare URL."""
+    st.query_params.clear()
+    _sync_widgets(Filters())
+    st.session_state["_filtre_signature"] = repr(sorted(Filters().to_query().items()))
