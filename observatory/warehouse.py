@@ -9,6 +9,7 @@ are named `.sql` files with `$named` parameters, each run on its own cursor unde
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from observatory.snapshots import Snapshot
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
+# Bump when build_*.sql change: databases of an older layout are rebuilt on open.
+DATABASE_VERSION = 2
 _NAME = re.compile(r"^[a-z_]+$")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -83,8 +86,10 @@ def _statements(text: str) -> list[str]:
 
 
 def build_database(folder: Path) -> Path:
-    """Create `warehouse.duckdb` in a snapshot folder from its Parquet files (publish time)."""
-    target = folder / DATABASE_FILE
+    """Create `warehouse.duckdb` in a snapshot folder from its Parquet files (publish time, or
+    when the code's query layout changed): built under a temporary name, then renamed."""
+    final = folder / DATABASE_FILE
+    target = folder / f".{DATABASE_FILE}.{os.getpid()}.tmp"
     if target.exists():
         target.unlink()
     occupations = reference.occupations()
@@ -111,10 +116,28 @@ def build_database(folder: Path) -> Path:
         rollups = render("build_rollups", {"dims": rollup_dims}, frozenset(rollup_dims), fragments)
         for statement in _statements(rollups):
             con.execute(statement, {k: v for k, v in open_filters.items() if f"${k}" in statement})
+        con.execute("CREATE TABLE warehouse_meta AS SELECT $version AS version", {"version": DATABASE_VERSION})
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    return target
+    os.replace(target, final)
+    return final
+
+
+def database_version(path: Path) -> int | None:
+    """The layout version a snapshot database was built with (None: absent or unreadable)."""
+    if not path.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True, config={"autoload_known_extensions": False})
+    except duckdb.Error:
+        return None
+    try:
+        return int(con.execute("SELECT max(version) FROM warehouse_meta").fetchone()[0])
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
 
 
 class Warehouse:
@@ -124,8 +147,9 @@ class Warehouse:
         self.snapshot = snapshot
         self.limits = limits
         database = snapshot.path / DATABASE_FILE
-        if not database.is_file():
-            raise QueryError(f"base de requêtes absente du snapshot {snapshot.id}")
+        if database_version(database) != DATABASE_VERSION:
+            # Derived data: rebuilt from the snapshot's Parquet when missing or from older code.
+            build_database(snapshot.path)
         self._con = duckdb.connect(str(database), read_only=True, config={
             "threads": limits.threads,
             "memory_limit": limits.memory_limit,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from observatory import secrecy
+from observatory import indicators, secrecy
 from observatory.ui import format as fmt
 from observatory.ui import resources, shell
+from observatory.warehouse import QueryError
 
 TILES = (
     ("employees", "effectif"), ("employees", "etp"), ("employees", "salaire_median"),
@@ -20,12 +21,17 @@ st.caption(f"Chiffres de l'année {selection.effective_year}. Les effectifs sont
            "quelques unités (secret statistique) : les totaux peuvent ne pas s'additionner exactement.")
 
 columns = st.columns(len(TILES))
-for column, (dataset, measure) in zip(columns, TILES, strict=True):
+for column, (dataset, code) in zip(columns, TILES, strict=True):
+    measure = indicators.MEASURES[code]
     try:
-        table = builder.build(dataset, (), measure, selection)
+        table = builder.build(dataset, (), code, selection)
     except secrecy.PopulationTooSmall as refused:
-        column.metric(measure, "secret", help=refused.message)
+        column.metric(measure.label, "secret", help=refused.message)
+        continue
+    except QueryError:
+        column.metric(measure.label, "indisponible", help="Ce chiffre n'a pas pu être calculé ; réessayez "
+                      "dans un instant.")
         continue
     row = table.frame.iloc[0]
     value = None if row["status"] == secrecy.SECRET else float(row["value"])
-    column.metric(table.measure.label, fmt.by_unit(value, table.measure.unit), help=table.measure.definition)
+    column.metric(measure.label, fmt.by_unit(value, measure.unit), help=measure.definition)

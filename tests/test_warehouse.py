@@ -87,3 +87,21 @@ def test_rollup_gives_exactly_the_microdata_cells(warehouse: Warehouse, dataset:
 def test_every_named_query_opens_with_a_comment() -> None:
     for path in sorted(wh.QUERIES_DIR.glob("*.sql")):
         assert wh.load_query(path.stem).startswith("--"), path
+
+
+def test_outdated_database_is_rebuilt_on_open(tmp_path, snapshot) -> None:
+    """A snapshot published by older code gets its query database rebuilt, not an error."""
+    import shutil
+
+    from observatory import snapshots
+
+    copy = tmp_path / "snapshots" / snapshot.id
+    shutil.copytree(snapshot.path, copy)
+    (copy / wh.DATABASE_FILE).unlink()
+    (copy / wh.DATABASE_FILE).write_bytes(b"not a database")
+    rebuilt = Warehouse(snapshots.load(snapshot.id, tmp_path))
+    try:
+        assert rebuilt.run("SELECT version FROM warehouse_meta")["version"][0] == wh.DATABASE_VERSION
+        assert rebuilt.run("SELECT count(*) AS n FROM employees_by_employer")["n"][0] > 0
+    finally:
+        rebuilt.close()
