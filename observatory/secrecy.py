@@ -34,7 +34,7 @@ class SecrecyConfig:
     min_employers: int = 3
     dominance: float = 0.85
     noise_bound: int = 3
-    noise_sd: float = 1.6
+    noise_sd: float = 3.0
     table_seed: int = 20241101
     key_buckets: int = 1024
 
