@@ -99,6 +99,7 @@ class TableBuilder:
         self.warehouse = warehouse
         self.config = config
         self._cells: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._tables: OrderedDict[tuple, ProtectedTable] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
@@ -107,8 +108,23 @@ class TableBuilder:
 
     def build(self, dataset: str, dimensions: tuple[str, ...] | list[str], measure_code: str,
               filters: Filters | None = None) -> ProtectedTable:
+        """The protected table of a request. A repeated request returns the same object, shared by
+        every caller: read `frame`, or take `published()` (a copy) to change anything."""
         filters = (filters or Filters()).without_notices()
         dims = tuple(dimensions) or ("total",)
+        key = (self.snapshot_id, dataset, dims, measure_code, filters)
+        with self._lock:
+            if key in self._tables:
+                self._tables.move_to_end(key)
+                return self._tables[key]
+        table = self._build(dataset, dims, measure_code, filters)
+        with self._lock:
+            self._tables[key] = table
+            while len(self._tables) > CACHE_SIZE:
+                self._tables.popitem(last=False)
+        return table
+
+    def _build(self, dataset: str, dims: tuple[str, ...], measure_code: str, filters: Filters) -> ProtectedTable:
         measure = validate_request(dataset, dims, measure_code)
         years = (reference.YEARS[0], reference.YEARS[-1]) if "year" in dims else \
             (filters.effective_year, filters.effective_year)

@@ -1,0 +1,62 @@
+"""Shared helpers of the benchmarks: a demo snapshot at the asked scale, timings, RSS."""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from observatory import demo, publishing, snapshots
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def snapshot_at(scale: float, seed: int, data_dir: Path) -> tuple[snapshots.Snapshot, dict[str, float]]:
+    """The active snapshot of `data_dir` if it is the demo at this scale and seed, else a new one.
+
+    Returns the snapshot and the generation / publication times when it was built here.
+    """
+    current = snapshots.active(data_dir)
+    if current is not None and current.manifest.get("demo") == {"scale": scale, "seed": seed}:
+        return current, {}
+    started = time.perf_counter()
+    data = demo.generate(scale=scale, seed=seed)
+    generated = time.perf_counter()
+    snapshot = publishing.publish_tables(
+        {"employees": data.employees, "vacancies": data.vacancies, "training": data.training},
+        origin="demo", extra={"demo": {"scale": scale, "seed": seed}}, root=data_dir)
+    published = time.perf_counter()
+    return snapshot, {"generation_s": generated - started, "publication_s": published - generated}
+
+
+def timings(run: Callable[[], object], repeat: int) -> list[float]:
+    """Wall times in milliseconds of `repeat` calls."""
+    result = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        result.append((time.perf_counter() - started) * 1000)
+    return result
+
+
+def p50(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def save(name: str, payload: dict) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / name
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path

@@ -1,0 +1,84 @@
+"""The cost of statistical secrecy: table builder time with and without `protect`.
+
+    python bench/secrecy_overhead.py --scale 1 [--seed N] [--repeat R] [--data-dir DIR]
+
+For typical requests it times, on a fresh builder each run, the whole build (queries + protection
++ labels) and the queries alone, then the protection step alone on the fetched cells (the cell
+key lookup, thresholds, dominance and derived shares). Overhead = protection / query time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import p50, p95, save, snapshot_at, timings
+from observatory import indicators, secrecy
+from observatory.filters import Filters
+from observatory.indicators import MEASURES
+from observatory.tables import TableBuilder, _align, _aligned_keys
+from observatory.warehouse import open_shared
+
+REQUESTS: tuple[tuple[str, tuple[str, ...], str, Filters], ...] = (
+    ("employees", ("branch",), "effectif", Filters(year=2024)),
+    ("employees", ("occupation", "sex"), "part_femmes", Filters(year=2024, regions=("84",))),
+    ("employees", ("year", "branch"), "effectif", Filters()),
+    ("employees", ("branch",), "salaire_median", Filters(year=2024)),
+    ("employees", ("region",), "ecart_salarial_fh", Filters(year=2024)),
+    ("vacancies", ("occupation",), "taux_vacance", Filters(year=2024)),
+    ("training", ("employer_size", "age_band"), "taux_acces", Filters(year=2024)),
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--data-dir", type=Path)
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory() as temporary:
+        snapshot, _ = snapshot_at(args.scale, args.seed, args.data_dir or Path(temporary))
+        warehouse = open_shared(snapshot)
+        for dataset, dims, code, filters in REQUESTS:
+            measure = MEASURES[code]
+            honoured = frozenset.intersection(*(indicators.DATASET_FILTERS[q.split("_")[0]] for q in measure.queries))
+            years = (2016, 2025) if "year" in dims else (filters.effective_year,) * 2
+
+            def fetch(dims: tuple[str, ...] = dims, filters: Filters = filters, years: tuple[int, int] = years,
+                      honoured: frozenset[str] = honoured, queries: tuple[str, ...] = measure.queries) -> dict:
+                builder = TableBuilder(warehouse)
+                return {q: builder._cells_of(q, dims, filters, years, honoured) for q in queries}
+
+            def whole(dataset: str = dataset, dims: tuple[str, ...] = dims, code: str = code,
+                      filters: Filters = filters) -> object:
+                return TableBuilder(warehouse).build(dataset, dims, code, filters)
+
+            cells = fetch()
+            keys = _aligned_keys(cells, dims)
+            aligned = {q: _align(frame, keys, dims) for q, frame in cells.items()}
+            whole_ms = timings(whole, args.repeat)
+            query_ms = timings(fetch, args.repeat)
+            protect_ms = timings(lambda m=measure, a=aligned: m.compute(a, secrecy.DEFAULT), args.repeat * 5)
+            rows.append({"request": f"{code} par {'×'.join(dims)}", "cells": len(keys),
+                         "whole_p50": p50(whole_ms), "whole_p95": p95(whole_ms),
+                         "query_p50": p50(query_ms), "protect_p50": p50(protect_ms), "protect_p95": p95(protect_ms),
+                         "overhead": p50(protect_ms) / p50(query_ms)})
+    print(f"{'requête':<40} {'cases':>6} {'total p50':>10} {'total p95':>10} {'requête p50':>12} "
+          f"{'protect p50':>12} {'protect p95':>12} {'surcoût':>8}")
+    for row in rows:
+        print(f"{row['request']:<40.40} {row['cells']:>6} {row['whole_p50']:>10.1f} {row['whole_p95']:>10.1f} "
+              f"{row['query_p50']:>12.1f} {row['protect_p50']:>12.2f} {row['protect_p95']:>12.2f} "
+              f"{row['overhead']:>8.1%}")
+    path = save(f"secrecy-{args.scale:g}.json", {"scale": args.scale, "rows": rows})
+    print(f"Résultats : {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
