@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import statistics
@@ -30,6 +31,16 @@ def snapshot_at(scale: float, seed: int, data_dir: Path) -> tuple[snapshots.Snap
         origin="demo", extra={"demo": {"scale": scale, "seed": seed}}, root=data_dir)
     published = time.perf_counter()
     return snapshot, {"generation_s": generated - started, "publication_s": published - generated}
+
+
+def arguments(doc: str | None, argv: list[str] | None) -> argparse.Namespace:
+    """The options every benchmark takes: scale, seed, repetitions, data folder."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--data-dir", type=Path, help="reuse this data folder's snapshot when it matches")
+    return parser.parse_args(argv)
 
 
 def timings(run: Callable[[], object], repeat: int) -> list[float]:

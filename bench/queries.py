@@ -10,7 +10,6 @@ once from the snapshot's Parquet files (load time printed apart).
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
@@ -20,7 +19,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import p50, p95, peak_rss_mb, save, snapshot_at, timings
+from bench.common import arguments, p50, p95, peak_rss_mb, save, snapshot_at, timings
 from observatory import reference, snapshots
 from observatory.filters import Filters
 from observatory.indicators import MEASURES
@@ -166,12 +165,7 @@ def _print(rows: list[dict], columns: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=20240601)
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--data-dir", type=Path)
-    args = parser.parse_args(argv)
+    args = arguments(__doc__, argv)
     with tempfile.TemporaryDirectory() as temporary:
         data_dir = args.data_dir or Path(temporary)
         snapshot, build_times = snapshot_at(args.scale, args.seed, data_dir)

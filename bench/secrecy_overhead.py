@@ -9,14 +9,13 @@ key lookup, thresholds, dominance and derived shares). Overhead = protection / q
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import p50, p95, save, snapshot_at, timings
+from bench.common import arguments, p50, p95, save, snapshot_at, timings
 from observatory import indicators, secrecy
 from observatory.filters import Filters
 from observatory.indicators import MEASURES
@@ -35,12 +34,7 @@ REQUESTS: tuple[tuple[str, tuple[str, ...], str, Filters], ...] = (
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=20240601)
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--data-dir", type=Path)
-    args = parser.parse_args(argv)
+    args = arguments(__doc__, argv)
     rows = []
     with tempfile.TemporaryDirectory() as temporary:
         snapshot, _ = snapshot_at(args.scale, args.seed, args.data_dir or Path(temporary))
