@@ -18,7 +18,7 @@ import pandas as pd
 from observatory import indicators, reference, secrecy
 from observatory.filters import Filters
 from observatory.indicators import MEASURES, Measure
-from observatory.warehouse import Warehouse
+from observatory.warehouse import ROLLUP_SOURCES, Warehouse
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
@@ -197,9 +197,9 @@ ROLLUP_DIMENSIONS = frozenset({"total", "year", "branch", "region", "employer_si
 
 def _fragments(query: str, dims: tuple[str, ...], parameters: dict[str, object]) -> dict[str, str]:
     """Pick the per-employer source of a counts query: the rollup when it gives the same rows."""
-    if query not in ("employees_counts", "training_counts"):
+    if query not in ROLLUP_SOURCES:
         return {}
-    source = query.replace("_counts", "_per_employer")
+    source = ROLLUP_SOURCES[query]
     person_filters = parameters["occupations"] or parameters["sexes"] or parameters["age_bands"]
     if set(dims) <= ROLLUP_DIMENSIONS and not person_filters:
         return {"per_employer": f"{source}_rollup"}

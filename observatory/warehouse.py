@@ -25,7 +25,13 @@ from observatory.snapshots import Snapshot
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when build_*.sql change: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 2
+DATABASE_VERSION = 3
+# Named queries whose per-employer step can read a rollup, and the fragment that step uses.
+ROLLUP_SOURCES: dict[str, str] = {
+    "employees_counts": "employees_per_employer",
+    "employees_pay": "employees_pay_per_employer",
+    "training_counts": "training_per_employer",
+}
 _NAME = re.compile(r"^[a-z_]+$")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -95,6 +101,7 @@ def build_database(folder: Path) -> Path:
     occupations = reference.occupations()
     smic = reference.smic_annual()
     con = duckdb.connect(str(target), config={"threads": 2, "autoload_known_extensions": False})
+    con.execute("SET enable_progress_bar = false")
     try:
         parameters = {
             "occupations": list(occupations["code"]), "families": list(occupations["family"]),
@@ -111,8 +118,7 @@ def build_database(folder: Path) -> Path:
         open_filters = {"year_from": 0, "year_to": 9999, "branches": [], "regions": [], "occupations": [],
                         "sexes": [], "age_bands": [], "sizes": []}
         rollup_dims = ["year", "branch", "region", "employer_size", "total"]
-        fragments = {"employees_per_employer": "employees_per_employer",
-                     "training_per_employer": "training_per_employer"}
+        fragments = {name: name for name in ROLLUP_SOURCES.values()}
         rollups = render("build_rollups", {"dims": rollup_dims}, frozenset(rollup_dims), fragments)
         for statement in _statements(rollups):
             con.execute(statement, {k: v for k, v in open_filters.items() if f"${k}" in statement})

@@ -1,5 +1,7 @@
 -- employees_pay: per cell of {dims}, the distribution of gross monthly pay in full-time
 -- equivalent, apprentices and contrats de professionnalisation excluded (INSEE convention).
+-- The per_employer placeholder takes the text of employees_pay_per_employer or, when it
+-- applies, of employees_pay_per_employer_rollup (same rows, fewer to read).
 -- Params: the filter parameters of filtered_employees ($year_from ... $sizes).
 -- Returns: {dims}, n/n_employers/n_top/n_key (secrecy inputs of the paid population), d1, q1,
 -- median, q3, d9, mean, mean_women, n_women, mean_men, n_men, near_smic (count below 1.1 SMIC
@@ -11,13 +13,7 @@ WITH paid AS (
     WHERE e.contract NOT IN ('apprentissage', 'contrat_pro')
 ),
 per_employer AS (
-    SELECT {dims}, employer_id,
-        count(*) AS n, sum(rkey) AS n_key,
-        count(*) FILTER (gross_monthly_fte < 1.1 * smic) AS near_smic,
-        coalesce(sum(rkey) FILTER (gross_monthly_fte < 1.1 * smic), 0) AS near_smic_key,
-        count(*) FILTER (sex = 'F') AS women, count(*) FILTER (sex = 'M') AS men
-    FROM paid
-    GROUP BY {dims}, employer_id
+    {per_employer}
 ),
 employers AS (
     SELECT {dims},

@@ -63,18 +63,19 @@ def test_identifiers_only_from_the_allow_list() -> None:
     assert "GROUP BY year, branch" in wh.render("employees_counts", {"dims": ["year", "branch"]}, allowed, fragments)
 
 
-@pytest.mark.parametrize("dataset", ["employees", "training"])
+@pytest.mark.parametrize("query", sorted(wh.ROLLUP_SOURCES))
 @pytest.mark.parametrize("dims", [["year"], ["year", "branch"], ["region", "employer_size"], ["total"]])
-def test_rollup_gives_exactly_the_microdata_cells(warehouse: Warehouse, dataset: str, dims: list[str]) -> None:
+def test_rollup_gives_exactly_the_microdata_cells(warehouse: Warehouse, query: str, dims: list[str]) -> None:
     from observatory import indicators
     from observatory.filters import Filters
 
+    dataset = query.split("_")[0]
     allowed = frozenset(indicators.DATASET_DIMENSIONS[dataset])
     years = (2016, 2025) if "year" in dims else (2024, 2024)
     parameters = Filters(branches=("aide_domicile", "eclat", "oph")).sql_parameters(
         *years, indicators.DATASET_FILTERS[dataset])
-    frames = [warehouse.run_named(f"{dataset}_counts", parameters, {"dims": dims}, allowed,
-                                  {"per_employer": f"{dataset}_per_employer{suffix}"})
+    frames = [warehouse.run_named(query, parameters, {"dims": dims}, allowed,
+                                  {"per_employer": wh.ROLLUP_SOURCES[query] + suffix})
               for suffix in ("", "_rollup")]
     assert len(frames[0]) > 0
     sums = [c for c in frames[0].columns if c in ("fte", "hours", "cost")]
