@@ -32,7 +32,9 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python bench/queries.py --scale $(DEMO_SCALE)
+	$(BIN)/python bench/generation.py --scale $(DEMO_SCALE) --repeat 1
+	$(BIN)/python bench/queries.py --scale $(DEMO_SCALE) --data-dir data
+	$(BIN)/python bench/secrecy_overhead.py --scale $(DEMO_SCALE) --data-dir data
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
