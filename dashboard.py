@@ -9,5 +9,5 @@ from observatory.ui import shell
 st.set_page_config(page_title="Observatoire de la cohésion sociale", page_icon="📊", layout="wide")
 
 navigation = st.navigation(shell.pages())
-shell.render_frame()
+shell.render_frame(navigation.url_path)
 navigation.run()

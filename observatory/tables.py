@@ -17,11 +17,10 @@ import pandas as pd
 
 from observatory import indicators, reference, secrecy
 from observatory.filters import Filters
+from observatory.formatting import MONTHS
 from observatory.indicators import MEASURES, Measure
 from observatory.warehouse import ROLLUP_SOURCES, Warehouse
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")
 DIMENSION_LABELS: dict[str, str] = {
     "total": "Ensemble", "year": "Année", "branch": "Branche", "region": "Région",
     "occupation": "Métier", "family": "Famille de métiers", "sex": "Sexe",

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from observatory import formatting as fmt
 from observatory import secrecy
 from observatory.filters import Filters
-from observatory.ui import format as fmt
 
 APP = Path(__file__).resolve().parent.parent / "dashboard.py"
 HOSTILE = [

@@ -7,6 +7,8 @@ the URL, so a copied link reopens the same view and the filters survive a change
 
 from __future__ import annotations
 
+from urllib.parse import urlencode, urlsplit
+
 import streamlit as st
 
 from observatory import reference
@@ -47,9 +49,9 @@ def _sync_widgets(selection: Filters) -> None:
         st.session_state[WIDGET_PREFIX + key] = list(value) if many else (value[0] if value else None)
 
 
-def render() -> Filters:
-    """Draw the filter bar in the sidebar and return the valid selection."""
-    selection = _url_selection()
+def render(page: str) -> Filters:
+    """Draw the filter bar in the sidebar and return the valid selection of the URL."""
+    selection = _carried_over(page) or _url_selection()
     signature = repr(sorted(selection.without_notices().to_query().items()))
     if st.session_state.get("_filtre_signature") != signature:
         _sync_widgets(selection)
@@ -57,6 +59,7 @@ def render() -> Filters:
         if selection.notices:
             # Clean the URL of what was dropped, so that the link one copies is valid.
             st.query_params.from_dict(selection.without_notices().to_query())
+    st.session_state["_filtre_selection"] = selection.without_notices()
     bar = st.sidebar
     bar.header("Filtres")
     bar.selectbox("Année", ALL_YEARS, key=WIDGET_PREFIX + "annee", on_change=_write_url)
@@ -73,12 +76,50 @@ def render() -> Filters:
         labels = _labels(name)
         bar.multiselect(label, list(labels), format_func=labels.get, key=WIDGET_PREFIX + key,
                         on_change=_write_url, placeholder="Toutes")
-    bar.button("Réinitialiser", on_click=_reset, use_container_width=True)
+    bar.button("Réinitialiser", on_click=_reset, width="stretch")
+    with bar.popover("Copier le lien de cette vue", width="stretch"):
+        st.caption("Ce lien rouvre exactement cette vue (page et filtres). Copiez-le avec l'icône à droite.")
+        st.code(share_link(selection.without_notices()), language=None, wrap_lines=True)
     return selection
+
+
+def _carried_over(page: str) -> Filters | None:
+    """Streamlit empties the query string when the user changes page: the selection of the
+    previous page then carries over, and goes back into the URL of the new one."""
+    previous_page = st.session_state.get("_filtre_page")
+    st.session_state["_filtre_page"] = page
+    carried = st.session_state.get("_filtre_selection")
+    if previous_page in (None, page) or st.query_params.to_dict() or not isinstance(carried, Filters):
+        return None
+    if carried.is_empty():
+        return None
+    st.query_params.from_dict(carried.to_query())
+    return carried
+
+
+def share_link(selection: Filters) -> str:
+    """The address of the current page with the selection's query string."""
+    query = urlencode(selection.to_query(), doseq=True)
+    try:
+        address = urlsplit(st.context.url or "")
+        base = f"{address.scheme}://{address.netloc}{address.path}" if address.netloc else address.path
+    except (AttributeError, ValueError):
+        base = ""
+    return f"{base}?{query}" if query else (base or "?")
+
+
+def validated(selection: Filters) -> Filters:
+    """The same checks as a URL: a selection from a chart event goes through the code lists."""
+    return from_query(selection.to_query()).without_notices()
+
+
+def set_selection(selection: Filters) -> None:
+    """Make `selection` the view: URL and widgets (from a callback, before the widgets exist)."""
+    st.query_params.from_dict(selection.to_query())
+    _sync_widgets(selection)
+    st.session_state["_filtre_signature"] = repr(sorted(selection.to_query().items()))
 
 
 def _reset() -> None:
     """Back to the default view: no filter, latest year, a bare URL."""
-    st.query_params.clear()
-    _sync_widgets(Filters())
-    st.session_state["_filtre_signature"] = repr(sorted(Filters().to_query().items()))
+    set_selection(Filters())

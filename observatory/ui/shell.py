@@ -13,18 +13,19 @@ FILTERS_KEY = "observatory_filters"
 
 def pages() -> list:
     return [
-        st.Page("pages/vue_ensemble.py", title="Vue d'ensemble", icon="🏠", default=True),
+        st.Page("app_pages/vue_ensemble.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True),
+        st.Page("app_pages/salaires.py", title="Salaires", icon=":material/euro:"),
     ]
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     """Neutralise Markdown in text that may come from a URL."""
     for char in "\\`*_{}[]()#+-.!|<>~$":
         text = text.replace(char, "\\" + char)
     return text
 
 
-def render_frame() -> None:
+def render_frame(page: str) -> None:
     """Banner and notices shown above every page."""
     snapshot = resources.active_snapshot()
     if snapshot is None:
@@ -35,9 +36,9 @@ def render_frame() -> None:
         st.info("**Données de démonstration synthétiques** : générées pour montrer l'outil, "
                 "calibrées sur des chiffres publics ; elles ne décrivent aucune personne ni "
                 "structure réelle.", icon="ℹ️")
-    selection = filter_bar.render()
+    selection = filter_bar.render(page)
     for notice in selection.notices:
-        st.warning(_escape(notice))
+        st.warning(escape(notice))
     st.session_state[FILTERS_KEY] = selection.without_notices()
 
 

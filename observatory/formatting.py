@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
@@ -35,3 +36,20 @@ def by_unit(value: float | None, unit: str) -> str:
     if unit in ("fte", "days", "hours"):
         return number(value, 1 if unit != "hours" else 0)
     return number(value)
+
+
+def signed_percent(change: float | None, digits: int = 1) -> str:
+    """A relative change with its sign: `+2,3 %`, `-0,4 %` (minus as U+2212 for legibility)."""
+    if change is None or (isinstance(change, float) and math.isnan(change)):
+        return "secret"
+    text = percent(abs(change), digits)
+    return ("+" if change >= 0 else "\u2212") + text
+
+
+def date_fr(day: dt.date) -> str:
+    """`24 novembre 2026`."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")

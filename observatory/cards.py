@@ -1,0 +1,147 @@
+"""Chart cards: a figure with the exact published numbers behind it, their CSV, source and
+definition. Built by the views, drawn by `ui.card`; nothing here imports streamlit.
+
+A card's table holds exactly the plotted numbers: NaN is a secret cell, shown and exported as
+"secret", never as 0 and never as a true value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from observatory import formatting as fmt
+from observatory import reference
+from observatory.charts import Frame
+from observatory.filters import URL_KEYS, Filters
+from observatory.snapshots import Snapshot
+from observatory.tables import ProtectedTable
+
+UNIT_HEADERS = {"eur": " (€)", "share": " (%)", "ratio": "", "count": "", "fte": "", "days": " (jours)",
+                "hours": " (heures)"}
+MAX_LISTED = 3
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """Label columns then value columns (float, NaN = secret), each value column with its unit."""
+
+    frame: pd.DataFrame
+    units: dict[str, str]
+
+    def display(self) -> pd.DataFrame:
+        """French strings for the on-screen table: `1 234,5 €`, `45,2 %`, `secret`."""
+        shown = self.frame.copy()
+        for column, unit in self.units.items():
+            shown[column] = [fmt.by_unit(None if pd.isna(v) else float(v), unit) for v in self.frame[column]]
+        return shown.astype(str)
+
+    def csv(self) -> bytes:
+        """The same table for a spreadsheet: `;` separator, decimal comma, shares in percent,
+        secret cells written `secret`, UTF-8 with a BOM so that Excel reads the accents."""
+        out = self.frame.copy()
+        renamed = {}
+        for column, unit in self.units.items():
+            values = out[column].astype(float) * (100 if unit == "share" else 1)
+            out[column] = [("secret" if pd.isna(v) else _plain_number(v, unit)) for v in values]
+            renamed[column] = column + UNIT_HEADERS.get(unit, "")
+        return out.rename(columns=renamed).to_csv(sep=";", index=False).encode("utf-8-sig")
+
+
+def _plain_number(value: float, unit: str) -> str:
+    digits = {"count": 0, "eur": 2, "share": 2, "ratio": 3, "fte": 1, "days": 1, "hours": 1}.get(unit, 2)
+    text = f"{value:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+@dataclass(frozen=True)
+class ChartCard:
+    key: str
+    frame: Frame
+    figure: go.Figure
+    data: DataTable
+    file_stem: str
+    definition: str
+    select: str | None = None  # the dimension a click on a bar filters on (cross-filtering)
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Stands in for a card whose figures cannot be published (or computed) for this view."""
+
+    key: str
+    title: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PageContent:
+    sentences: tuple[str, ...] = ()
+    cards: tuple[ChartCard | Notice, ...] = ()
+    tiles: tuple = field(default=())
+
+
+def describe_filters(filters: Filters, years: tuple[int, int]) -> str:
+    """The subtitle of a card: period and active filters, in French, bounded in length."""
+    period = str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
+    parts = [period]
+    lists = reference.code_lists()
+    for attribute, list_name, label in (("branches", "branch", "Branches"), ("regions", "region", "Régions"),
+                                        ("families", "family", "Familles"), ("occupations", "occupation",
+                                                                             "Métiers"),
+                                        ("age_bands", "age_band", "Âge"), ("employer_sizes", "employer_size",
+                                                                           "Taille")):
+        codes = getattr(filters, attribute)
+        if codes:
+            names = [lists[list_name].label(c) for c in codes[:MAX_LISTED]]
+            more = f" et {len(codes) - MAX_LISTED} autre(s)" if len(codes) > MAX_LISTED else ""
+            parts.append(f"{label} : {', '.join(names)}{more}")
+    if filters.sex:
+        parts.append("Femmes" if filters.sex == "F" else "Hommes")
+    if len(parts) == 1:
+        parts.append("toutes branches, toutes régions")
+    return " · ".join(parts)
+
+
+def file_stem(indicator: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int]) -> str:
+    """`salaire_median_par_branche_region-84_2025`: indicator, breakdown, filters and period,
+    ASCII only and bounded (codes come from validated filters)."""
+    pieces = [indicator]
+    if dims:
+        pieces.append("par_" + "_".join(DIM_SLUGS.get(d, d) for d in dims))
+    for key, (attribute, _list, _many) in URL_KEYS.items():
+        if key == "annee":
+            continue
+        value = getattr(filters, attribute)
+        if value:
+            codes = value if isinstance(value, tuple) else (value,)
+            pieces.append(f"{key}-" + "-".join(codes))
+    pieces.append(str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}")
+    stem = re.sub(r"[^a-z0-9_-]+", "", "_".join(pieces).lower())
+    return stem[:120]
+
+
+DIM_SLUGS = {"branch": "branche", "region": "region", "occupation": "metier", "year": "annee",
+             "sex": "sexe", "age_band": "age", "employer_size": "taille", "family": "famille"}
+
+
+def source_line(snapshot: Snapshot) -> str:
+    created = dt.datetime.fromisoformat(snapshot.manifest["created_at"]).date()
+    origin = ("données de démonstration synthétiques" if snapshot.is_demo
+              else f"données {snapshot.manifest.get('origin', 'importées')}")
+    return (f"Source : Observatoire de la cohésion sociale, {origin} (publiées le {fmt.date_fr(created)}). "
+            "Effectifs perturbés (secret statistique).")
+
+
+def rows_of(table: ProtectedTable, dimension: str) -> pd.DataFrame:
+    """code, label, value, status of a one-dimension table."""
+    frame = table.frame
+    return pd.DataFrame({"code": frame[dimension].astype(str), "label": frame[f"{dimension}_label"],
+                         "value": frame["value"].astype(float), "status": frame["status"]})

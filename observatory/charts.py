@@ -1,0 +1,165 @@
+"""House style and figure builders: one Plotly template, one colour per branch, French numbers.
+
+Figures carry their own title, filter line and source, so that an image exported from the chart
+toolbar says what it shows. Hover texts are formatted by `formatting` (never by Plotly's d3
+formats), so a hover reads exactly like the table under the chart. Secret cells are never drawn
+as a value: a bar of length zero labelled "secret", grey, and "secret" in the hover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from observatory import formatting as fmt
+from observatory import reference, secrecy
+
+# Paul Tol's "muted" then "light" schemes: distinguishable under the common colour-vision
+# deficiencies; 17 colours, one per branch, assigned in the order of branches.csv.
+BRANCH_PALETTE = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255",
+                  "#AA4499", "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33",
+                  "#AAAA00")
+MAIN = "#1F4E99"        # single-series colour
+SECOND = "#D55E00"      # a reference or comparison series (Okabe-Ito vermilion)
+THIRD = "#009E73"       # a third series (Okabe-Ito bluish green)
+SECRET_GREY = "#BDBDBD"
+FONT = "Marianne, 'Source Sans Pro', Arial, sans-serif"
+TOOLBAR_REMOVE = ("lasso2d", "select2d", "autoScale2d", "toggleSpikelines")
+
+TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        separators=", ",  # decimal comma, (narrow) space for thousands
+        font={"family": FONT, "size": 13, "color": "#1E1E1E"},
+        colorway=[MAIN, SECOND, THIRD, "#CC79A7", "#56B4E9", "#E69F00", "#0072B2", "#F0E442"],
+        paper_bgcolor="white", plot_bgcolor="white",
+        hoverlabel={"font": {"family": FONT}, "bgcolor": "white"},
+        xaxis={"gridcolor": "#E5E5E5", "zerolinecolor": "#9E9E9E", "automargin": True},
+        yaxis={"gridcolor": "#E5E5E5", "zerolinecolor": "#9E9E9E", "automargin": True},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+        margin={"l": 10, "r": 20, "t": 90, "b": 70},
+    )
+)
+
+
+TEMPLATE_NAME = "observatoire"
+pio.templates[TEMPLATE_NAME] = TEMPLATE
+
+
+def branch_colours() -> dict[str, str]:
+    """Each branch's colour, the same on every page."""
+    codes = reference.branches()["code"].tolist()
+    return {code: BRANCH_PALETTE[i % len(BRANCH_PALETTE)] for i, code in enumerate(codes)}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What every figure carries inside itself (kept in exported images)."""
+
+    title: str
+    subtitle: str
+    source: str
+
+
+def _axis_suffix(unit: str) -> dict[str, str]:
+    return {"eur": {"ticksuffix": " €"}, "share": {"ticksuffix": " %"}}.get(unit, {})
+
+
+def _plotted(values: pd.Series, unit: str) -> pd.Series:
+    """Shares are plotted in percent so the axis reads `45 %`."""
+    return values * 100 if unit == "share" else values
+
+
+def _figure(traces: list[dict], frame: Frame, height: int, **layout: object) -> go.Figure:
+    """Assemble from plain dicts: one validation pass (building trace by trace through the
+    graph objects API costs ten times more, and pages draw up to ten figures)."""
+    title = {"text": f"<b>{_escape(frame.title)}</b>", "x": 0, "xanchor": "left", "font": {"size": 16},
+             "subtitle": {"text": _escape(frame.subtitle), "font": {"size": 12}}}
+    source = {"text": _escape(frame.source), "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+              "yshift": -58, "xanchor": "left", "yanchor": "top", "font": {"size": 11, "color": "#555555"}}
+    return go.Figure({"data": traces, "layout": {"template": TEMPLATE_NAME, "height": height, "title": title,
+                                                 "annotations": [source], **layout}})
+
+
+def _escape(text: str) -> str:
+    """Plotly renders a subset of HTML in titles: neutralise it in data-derived text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def bar_chart(rows: pd.DataFrame, frame: Frame, *, unit: str, colours: dict[str, str] | None = None,
+              sort: bool = True) -> go.Figure:
+    """Horizontal bars, one per row of `rows` (columns code, label, value, status).
+
+    The code of each bar travels in `customdata[0]`, for cross-filtering on click."""
+    if sort:
+        rows = rows.sort_values("value", ascending=True, na_position="first")
+    secret = (rows["status"] == secrecy.SECRET).tolist()
+    values = rows["value"].tolist()
+    codes = [str(c) for c in rows["code"]]
+    texts = [fmt.by_unit(None if s else v, unit) for v, s in zip(values, secret, strict=True)]
+    bar = {
+        "type": "bar", "orientation": "h", "y": rows["label"].tolist(),
+        "x": _plotted(rows["value"].where(~rows["status"].eq(secrecy.SECRET), 0.0), unit).tolist(),
+        "marker": {"color": [SECRET_GREY if s else (colours or {}).get(c, MAIN)
+                             for c, s in zip(codes, secret, strict=True)]},
+        "customdata": [[c, t] for c, t in zip(codes, texts, strict=True)], "text": texts,
+        "textposition": "outside", "cliponaxis": False,
+        "hovertemplate": "%{y} : %{customdata[1]}<extra></extra>",
+    }
+    return _figure([bar], frame, max(260, 150 + 28 * len(rows)), xaxis=_axis_suffix(unit))
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    years: Sequence[int]
+    values: Sequence[float | None]
+    colour: str = MAIN
+    dash: str = "solid"
+
+
+def line_chart(series: Sequence[Series], frame: Frame, *, unit: str) -> go.Figure:
+    """Yearly lines; a secret year is a gap in the line, with "secret" in the hover."""
+    traces = []
+    for line in series:
+        values = pd.Series(list(line.values), dtype=float)
+        traces.append({
+            "type": "scatter", "mode": "lines+markers", "name": line.name, "x": list(line.years),
+            "y": [None if pd.isna(v) else v for v in _plotted(values, unit)],
+            "line": {"color": line.colour, "dash": line.dash, "width": 2.5}, "connectgaps": False,
+            "customdata": [fmt.by_unit(None if pd.isna(v) else float(v), unit) for v in values],
+            "hovertemplate": f"{_escape(line.name)} %{{x}} : %{{customdata}}<extra></extra>",
+        })
+    return _figure(traces, frame, 420, xaxis={"dtick": 1, "tickformat": "d"},
+                   yaxis={"rangemode": "tozero", **_axis_suffix(unit)})
+
+
+def quantile_chart(rows: pd.DataFrame, frame: Frame) -> go.Figure:
+    """Pay distributions as boxes drawn from published quantiles: whiskers at D1 and D9, box
+    from Q1 to Q3, line at the median. Rows: code, label, d1, q1, median, q3, d9 (secret rows
+    dropped here; the table under the chart lists them)."""
+    shown = rows.dropna(subset=["d1", "q1", "median", "q3", "d9"]).sort_values("median")
+    hover = [f"{label}<br>D9 : {fmt.euros(d9)}<br>Q3 : {fmt.euros(q3)}<br>Médiane : {fmt.euros(m)}"
+             f"<br>Q1 : {fmt.euros(q1)}<br>D1 : {fmt.euros(d1)}"
+             for label, d1, q1, m, q3, d9 in shown[["label", "d1", "q1", "median", "q3", "d9"]].itertuples(
+                 index=False)]
+    box = {
+        "type": "box", "orientation": "h", "name": "", "y": shown["label"].tolist(),
+        "q1": shown["q1"].tolist(), "median": shown["median"].tolist(), "q3": shown["q3"].tolist(),
+        "lowerfence": shown["d1"].tolist(), "upperfence": shown["d9"].tolist(),
+        "marker": {"color": MAIN}, "line": {"color": MAIN}, "fillcolor": "rgba(31, 78, 153, 0.25)",
+        "hoverinfo": "text", "hovertext": hover, "customdata": shown["code"].tolist(),
+    }
+    return _figure([box], frame, max(280, 150 + 30 * len(shown)), showlegend=False, xaxis={"ticksuffix": " €"})
+
+
+def export_config(filename: str) -> dict:
+    """Plotly toolbar: no logo, no selection tools, a PNG export named like the card's CSV."""
+    return {
+        "displaylogo": False,
+        "modeBarButtonsToRemove": list(TOOLBAR_REMOVE),
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+    }

@@ -1,0 +1,69 @@
+"""Draw chart cards, notices, tiles and key findings; a click on a bar filters the whole view."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import streamlit as st
+
+from observatory.cards import ChartCard, Notice
+from observatory.charts import export_config
+from observatory.ui import filter_bar, shell
+
+SELECTION_ATTRIBUTE = {"branch": "branches", "region": "regions"}
+
+
+def _apply_selection(chart_key: str, dimension: str) -> None:
+    """Chart click callback: the clicked bar's code becomes the filter, in the widgets and the URL."""
+    state = st.session_state.get(chart_key)
+    points = getattr(getattr(state, "selection", None), "points", None) or []
+    codes: list[str] = []
+    for point in points:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        code = data[0] if isinstance(data, list) and data else data
+        if isinstance(code, str) and code not in codes:
+            codes.append(code)
+    if not codes:
+        return
+    selection = shell.selected_filters()
+    # Validated like a URL: a forged selection event cannot inject an unknown code.
+    filter_bar.set_selection(filter_bar.validated(replace(selection, **{SELECTION_ATTRIBUTE[dimension]: tuple(codes)})))
+
+
+def chart_card(card: ChartCard | Notice) -> None:
+    with st.container(border=True):
+        if isinstance(card, Notice):
+            st.markdown(f"**{card.title}**")
+            st.info(card.message)
+            return
+        chart_key = f"graphique_{card.key}"
+        if card.select in SELECTION_ATTRIBUTE:
+            st.plotly_chart(card.figure, theme=None, key=chart_key, selection_mode="points",
+                            on_select=lambda: _apply_selection(chart_key, card.select or ""),
+                            config=export_config(card.file_stem), alt=card.alt)
+            st.caption("Cliquez sur une barre pour filtrer toute la vue sur cet élément.")
+        else:
+            st.plotly_chart(card.figure, theme=None, key=chart_key, config=export_config(card.file_stem),
+                            alt=card.alt)
+        with st.expander("Voir les données"):
+            st.table(card.data.display(), hide_index=True)
+        left, right = st.columns([1, 3], vertical_alignment="center")
+        left.download_button("Télécharger (CSV)", data=card.data.csv(), file_name=f"{card.file_stem}.csv",
+                             mime="text/csv", on_click="ignore", key=f"csv_{card.key}")
+        right.caption(card.frame.source)
+        with st.expander("Définition"):
+            st.markdown(card.definition)
+
+
+def findings(sentences: Sequence[str]) -> None:
+    if sentences:
+        st.markdown("\n".join(f"- {shell.escape(s)}" for s in sentences))
+
+
+def cards_in_grid(cards: Sequence[ChartCard | Notice], columns: int = 2) -> None:
+    for start in range(0, len(cards), columns):
+        row = st.columns(columns)
+        for column, card in zip(row, cards[start:start + columns], strict=False):
+            with column:
+                chart_card(card)

@@ -1,0 +1,1 @@
+"""Page contents built from protected tables, without streamlit (pages only draw them)."""

@@ -1,0 +1,183 @@
+"""Salaires: distributions by branch and occupation, ten years in current and constant euros
+beside the SMIC, closeness to the SMIC, gender gap, part-time and regions."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from observatory import charts, reference
+from observatory import formatting as fmt
+from observatory.cards import ChartCard, DataTable, Notice, PageContent, describe_filters, file_stem, source_line
+from observatory.charts import Frame
+from observatory.filters import Filters
+from observatory.indicators import MEASURES
+from observatory.tables import DIMENSION_LABELS, TableBuilder
+from observatory.views.common import (
+    BarSpec,
+    bar_card,
+    by_dimension,
+    by_year,
+    change_between,
+    definition_of,
+    extremes,
+    guarded,
+    sentences_from,
+    total,
+)
+
+QUANTILES = (("salaire_d1", "d1", "D1"), ("salaire_q1", "q1", "Q1"), ("salaire_median", "median", "Médiane"),
+             ("salaire_q3", "q3", "Q3"), ("salaire_d9", "d9", "D9"))
+
+
+def distribution_card(builder: TableBuilder, dimension: str, filters: Filters) -> ChartCard:
+    """Boxes D1-Q1-median-Q3-D9 from the published quantiles (one pay query serves all five)."""
+    columns = {}
+    years = (filters.effective_year,) * 2
+    for code, short, _label in QUANTILES:
+        rows = by_dimension(builder, code, dimension, filters)
+        columns[short] = rows["value"].to_numpy()
+    rows = pd.DataFrame({"code": rows["code"], "label": rows["label"], **columns})
+    where = DIMENSION_LABELS[dimension].lower()
+    published = rows.dropna(subset=["median"]).sort_values("median")
+    if len(published) >= 2:
+        low, high = published.iloc[0], published.iloc[-1]
+        title = (f"Le salaire médian va de {fmt.euros(low['median'])} ({low['label']}) "
+                 f"à {fmt.euros(high['median'])} ({high['label']})")
+    else:
+        title = f"Distribution des salaires par {where}"
+    frame = Frame(title, f"Salaire brut mensuel EQTP : D1, Q1, médiane, Q3, D9 · {describe_filters(filters, years)}",
+                  source_line(builder.warehouse.snapshot))
+    figure = charts.quantile_chart(rows, frame)
+    table = pd.DataFrame({DIMENSION_LABELS[dimension]: rows["label"],
+                          **{label: rows[short] for _c, short, label in QUANTILES}})
+    return ChartCard(f"distribution_{dimension}", frame, figure,
+                     DataTable(table, {label: "eur" for *_x, label in QUANTILES}),
+                     file_stem("salaire_quantiles", (dimension,), filters, years),
+                     definition_of(*(c for c, *_x in QUANTILES)),
+                     alt=f"Boîtes de distribution des salaires par {where}.")
+
+
+def evolution_card(builder: TableBuilder, filters: Filters) -> ChartCard:
+    """Median in current and constant euros (prices of the last year) beside the SMIC."""
+    current = by_year(builder, "salaire_median", filters)
+    years = sorted(current)
+    base = years[-1]
+    cpi, smic = reference.cpi(), reference.smic_annual()
+    constant = {y: (v * cpi[base] / cpi[y] if v is not None else None) for y, v in current.items()}
+    real = change_between(constant, years[0], base)
+    smic_real = smic[base] / smic[years[0]] * cpi[years[0]] / cpi[base] - 1
+    if real is None:
+        title = "Salaire médian et SMIC depuis " + str(years[0])
+    else:
+        verb = "progressé" if real >= 0 else "reculé"
+        title = (f"En euros constants, le salaire médian a {verb} de {fmt.percent(abs(real))} depuis {years[0]}, "
+                 f"le SMIC de {fmt.percent(smic_real)}")
+    span = (years[0], base)
+    frame = Frame(title, f"Salaire médian brut mensuel EQTP · {describe_filters(filters, span)}",
+                  source_line(builder.warehouse.snapshot) + f" Prix : indice INSEE, euros de {base}.")
+    figure = charts.line_chart([
+        charts.Series("Salaire médian (euros courants)", years, [current[y] for y in years]),
+        charts.Series(f"Salaire médian (euros de {base})", years, [constant[y] for y in years],
+                      colour=charts.THIRD, dash="dash"),
+        charts.Series("SMIC mensuel brut (35 h)", years, [smic[y] for y in years], colour=charts.SECOND,
+                      dash="dot"),
+    ], frame, unit="eur")
+    table = pd.DataFrame({"Année": [str(y) for y in years],
+                          "Salaire médian (euros courants)": [current[y] for y in years],
+                          f"Salaire médian (euros de {base})": [constant[y] for y in years],
+                          "SMIC mensuel brut": [smic[y] for y in years]})
+    return ChartCard("evolution", frame, figure, DataTable(table, {c: "eur" for c in table.columns[1:]}),
+                     file_stem("salaire_median_smic", ("year",), filters, span),
+                     definition_of("salaire_median") + "\n\n**Euros constants** : salaire de chaque année "
+                     f"multiplié par le rapport des indices des prix à la consommation (INSEE) de {base} "
+                     "et de l'année. **SMIC** : moyenne des taux horaires en vigueur dans l'année, "
+                     "pondérée par leur durée, × 151,67 h.",
+                     alt="Courbes du salaire médian en euros courants et constants et du SMIC.")
+
+
+def _extremes_title(template: str, fallback: str, unit: str):
+    def title(rows: pd.DataFrame) -> str:
+        pair = extremes(rows)
+        if pair is None:
+            return fallback
+        low, high = pair
+        return template.format(high=high["label"], high_value=fmt.by_unit(high["value"], unit),
+                               low=low["label"], low_value=fmt.by_unit(low["value"], unit))
+    return title
+
+
+BAR_SPECS = (
+    BarSpec("ratio_smic", "ratio_smic", "branch", _extremes_title(
+        "Le salaire médian vaut {high_value} SMIC en {high}, {low_value} en {low}",
+        "Salaire médian rapporté au SMIC", "ratio"), select="branch"),
+    BarSpec("proche_smic", "part_proche_smic", "branch", _extremes_title(
+        "{high} : {high_value} des salariés payés moins de 1,1 SMIC, contre {low_value} en {low}",
+        "Part des salariés payés près du SMIC", "share"), select="branch"),
+    BarSpec("ecart_fh", "ecart_salarial_fh", "branch", _extremes_title(
+        "L'écart salarial femmes-hommes atteint {high_value} en {high}, {low_value} en {low}",
+        "Écart salarial femmes-hommes", "share"), select="branch"),
+    BarSpec("temps_partiel", "temps_partiel", "branch", _extremes_title(
+        "{high} : {high_value} des salariés à temps partiel, contre {low_value} en {low}",
+        "Part du temps partiel", "share"), select="branch"),
+    BarSpec("regions", "salaire_median", "region", _extremes_title(
+        "Salaire médian : {high_value} en {high}, {low_value} en {low}",
+        "Salaire médian par région", "eur"), select="region"),
+)
+
+
+def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
+    year = filters.effective_year
+
+    def spread() -> str | None:
+        median, d1, d9 = (total(builder, c, filters) for c in ("salaire_median", "salaire_d1", "salaire_d9"))
+        if median is None:
+            return None
+        text = f"En {year}, la moitié des salariés gagne moins de {fmt.euros(median)} brut par mois en EQTP"
+        if d1 is not None and d9 is not None:
+            text += (f" ; les 10 % les mieux payés plus de {fmt.euros(d9)}, les 10 % les moins bien payés "
+                     f"moins de {fmt.euros(d1)} (rapport D9/D1 : {fmt.number(d9 / d1, 2)})")
+        return text + "."
+
+    def smic() -> str | None:
+        ratio, near = total(builder, "ratio_smic", filters), total(builder, "part_proche_smic", filters)
+        if ratio is None or near is None:
+            return None
+        return (f"Le salaire médian représente {fmt.number(ratio, 2)} SMIC et {fmt.percent(near)} des "
+                "salariés sont payés moins de 1,1 SMIC.")
+
+    def gap() -> str | None:
+        value = total(builder, "ecart_salarial_fh", filters)
+        if value is None:
+            return None
+        sense = "inférieur" if value >= 0 else "supérieur"
+        return f"Le salaire moyen des femmes est {sense} de {fmt.percent(abs(value))} à celui des hommes."
+
+    def branches() -> str | None:
+        pair = extremes(by_dimension(builder, "salaire_median", "branch", filters))
+        if pair is None:
+            return None
+        low, high = pair
+        return (f"Parmi les branches affichées, le salaire médian le plus bas, {fmt.euros(low['value'])}, est celui "
+                f"de la branche {low['label']} ; le plus élevé, {fmt.euros(high['value'])}, celui de la branche "
+                f"{high['label']}.")
+
+    return sentences_from(spread, smic, gap, branches)
+
+
+def content(builder: TableBuilder, filters: Filters) -> PageContent:
+    cards = [
+        guarded("distribution_branch", "Distribution des salaires par branche",
+                lambda: distribution_card(builder, "branch", filters)),
+        guarded("distribution_occupation", "Distribution des salaires par métier",
+                lambda: distribution_card(builder, "occupation", filters)),
+        guarded("evolution", "Salaire médian et SMIC", lambda: evolution_card(builder, filters)),
+    ]
+    for spec in BAR_SPECS:
+        if spec.key == "ecart_fh" and filters.sex:
+            cards.append(Notice(spec.key, "Écart salarial femmes-hommes",
+                                "L'écart femmes-hommes demande les deux sexes : retirez le filtre « Sexe » "
+                                "pour le voir."))
+        else:
+            cards.append(guarded(spec.key, MEASURES[spec.measure].label,
+                                 lambda spec=spec: bar_card(builder, spec, filters)))
+    return PageContent(findings(builder, filters), tuple(cards))
