@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 DEMO_SCALE ?= 1
+# Browser tests drive Debian's Chromium (not a browser downloaded by Playwright).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint demo bench clean
 
@@ -25,10 +28,15 @@ demo: $(VENV)/.installed
 run: demo
 	$(BIN)/streamlit run dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
 
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "Chromium absent ($(CHROMIUM)) et apt-get indisponible : installez-le."; exit 1; }
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
-test: lint
+test: lint $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-dev

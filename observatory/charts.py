@@ -8,6 +8,8 @@ as a value: a bar of length zero labelled "secret", grey, and "secret" in the ho
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,15 +59,25 @@ def branch_colours() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Frame:
-    """What every figure carries inside itself (kept in exported images)."""
+    """What every figure carries inside itself (kept in exported images).
+
+    Plotly does not wrap text: lines are broken here, for a half-width card unless `wide`."""
 
     title: str
     subtitle: str
     source: str
+    wide: bool = False
 
 
-def _axis_suffix(unit: str) -> dict[str, str]:
-    return {"eur": {"ticksuffix": " €"}, "share": {"ticksuffix": " %"}}.get(unit, {})
+# Characters per line (title 15 px bold, subtitle 12 px, source 11 px) for a half-width card
+# (about 370 px on a 1280 px laptop screen) and a full-width one (about 800 px).
+WRAP = {False: (40, 56, 62), True: (90, 125, 135)}
+TITLE_LINE, SUBTITLE_LINE, SOURCE_LINE, LEGEND_ROW = 20, 16, 15, 26
+
+
+def _value_axis(unit: str) -> dict[str, str]:
+    """Ticks in French: `1 600 €`, `45 %`, `1 000 000` (Plotly would write `1600` and `1M`)."""
+    return {"tickformat": ",~f", **{"eur": {"ticksuffix": " €"}, "share": {"ticksuffix": " %"}}.get(unit, {})}
 
 
 def _plotted(values: pd.Series, unit: str) -> pd.Series:
@@ -73,15 +85,46 @@ def _plotted(values: pd.Series, unit: str) -> pd.Series:
     return values * 100 if unit == "share" else values
 
 
-def _figure(traces: list[dict], frame: Frame, height: int, **layout: object) -> go.Figure:
+def _figure(traces: list[dict], frame: Frame, height: int, *, left_labels: Sequence[str],
+            legend: Sequence[str] = (), right: int = 20, **layout: object) -> go.Figure:
     """Assemble from plain dicts: one validation pass (building trace by trace through the
-    graph objects API costs ten times more, and pages draw up to ten figures)."""
-    title = {"text": f"<b>{_escape(frame.title)}</b>", "x": 0, "xanchor": "left", "font": {"size": 16},
-             "subtitle": {"text": _escape(frame.subtitle), "font": {"size": 12}}}
-    source = {"text": _escape(frame.source), "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": 0,
-              "yshift": -58, "xanchor": "left", "yanchor": "top", "font": {"size": 11, "color": "#555555"}}
-    return go.Figure({"data": traces, "layout": {"template": TEMPLATE_NAME, "height": height, "title": title,
-                                                 "annotations": [source], **layout}})
+    graph objects API costs ten times more, and pages draw up to ten figures).
+
+    Title, subtitle and source are wrapped to the card's width and the margins grow with their
+    line counts, so that nothing is clipped on screen nor in an exported image. The source is
+    placed from the figure's left edge: an annotation can only be positioned from the plot area,
+    so the left margin is set from the widest axis label (`left_labels`), a little generously
+    (the axis' automargin may only widen it, which shifts the source right, never out)."""
+    title_width, subtitle_width, source_width = WRAP[frame.wide]
+    title_lines = _wrapped(frame.title, title_width)
+    subtitle_lines = _wrapped(frame.subtitle, subtitle_width)
+    source_lines = _wrapped(frame.source, source_width)
+    top = (24 + TITLE_LINE * len(title_lines) + SUBTITLE_LINE * len(subtitle_lines)
+           + LEGEND_ROW * _legend_rows(legend, frame.wide))
+    bottom = 48 + SOURCE_LINE * len(source_lines)
+    left = 14 + math.ceil(7.2 * max((len(label) for label in left_labels), default=4))
+    title = {"text": "<b>" + "<br>".join(title_lines) + "</b>", "x": 0, "xanchor": "left", "xref": "container",
+             "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 20, "l": 4}, "font": {"size": 15},
+             "subtitle": {"text": "<br>".join(subtitle_lines), "font": {"size": 12}}}
+    source = {"text": "<br>".join(source_lines), "showarrow": False, "xref": "paper", "yref": "paper", "x": 0,
+              "xshift": 4 - left, "y": 0, "yshift": -40, "xanchor": "left", "yanchor": "top", "align": "left",
+              "font": {"size": 11, "color": "#555555"}}
+    extra_height = top + bottom - 160  # the height arguments assume the template's 90 + 70 margins
+    return go.Figure({"data": traces, "layout": {
+        "template": TEMPLATE_NAME, "height": height + max(0, extra_height), "title": title,
+        "annotations": [source], "margin": {"l": left, "r": right, "t": top, "b": bottom}, **layout}})
+
+
+def _legend_rows(names: Sequence[str], wide: bool) -> int:
+    """Rows of a horizontal legend (about 6.5 px a character and 45 px of symbol and gap)."""
+    if not names:
+        return 0
+    width = sum(45 + 6.5 * len(name) for name in names)
+    return math.ceil(width / (860 if wide else 400))
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    return [_escape(line) for line in textwrap.wrap(text, width, break_on_hyphens=False)] or [""]
 
 
 def _escape(text: str) -> str:
@@ -109,7 +152,9 @@ def bar_chart(rows: pd.DataFrame, frame: Frame, *, unit: str, colours: dict[str,
         "textposition": "outside", "cliponaxis": False,
         "hovertemplate": "%{y} : %{customdata[1]}<extra></extra>",
     }
-    return _figure([bar], frame, max(260, 150 + 28 * len(rows)), xaxis=_axis_suffix(unit))
+    # Labels are written beyond the bars' ends: room on the right for `1 234 €`.
+    return _figure([bar], frame, max(260, 150 + 28 * len(rows)), left_labels=bar["y"], right=72,
+                   xaxis=_value_axis(unit))
 
 
 @dataclass(frozen=True)
@@ -133,8 +178,10 @@ def line_chart(series: Sequence[Series], frame: Frame, *, unit: str) -> go.Figur
             "customdata": [fmt.by_unit(None if pd.isna(v) else float(v), unit) for v in values],
             "hovertemplate": f"{_escape(line.name)} %{{x}} : %{{customdata}}<extra></extra>",
         })
-    return _figure(traces, frame, 420, xaxis={"dtick": 1, "tickformat": "d"},
-                   yaxis={"rangemode": "tozero", **_axis_suffix(unit)})
+    highest = max((v for t in traces for v in t["y"] if v is not None), default=0.0)
+    tick = fmt.number(highest) + {"eur": " €", "share": " %"}.get(unit, "")
+    return _figure(traces, frame, 420, left_labels=[tick], legend=[line.name for line in series],
+                   xaxis={"dtick": 1, "tickformat": "d"}, yaxis={"rangemode": "tozero", **_value_axis(unit)})
 
 
 def quantile_chart(rows: pd.DataFrame, frame: Frame) -> go.Figure:
@@ -153,7 +200,8 @@ def quantile_chart(rows: pd.DataFrame, frame: Frame) -> go.Figure:
         "marker": {"color": MAIN}, "line": {"color": MAIN}, "fillcolor": "rgba(31, 78, 153, 0.25)",
         "hoverinfo": "text", "hovertext": hover, "customdata": shown["code"].tolist(),
     }
-    return _figure([box], frame, max(280, 150 + 30 * len(shown)), showlegend=False, xaxis={"ticksuffix": " €"})
+    return _figure([box], frame, max(280, 150 + 30 * len(shown)), left_labels=box["y"], showlegend=False,
+                   xaxis=_value_axis("eur"))
 
 
 def export_config(filename: str) -> dict:

@@ -43,10 +43,15 @@ def distribution_card(builder: TableBuilder, dimension: str, filters: Filters) -
         low, high = published.iloc[0], published.iloc[-1]
         title = (f"Le salaire médian va de {fmt.euros(low['median'])} ({low['label']}) "
                  f"à {fmt.euros(high['median'])} ({high['label']})")
+    elif len(published) == 1:
+        only = published.iloc[0]
+        title = (f"{only['label']} : la moitié des salariés gagne moins de {fmt.euros(only['median'])}, "
+                 f"un sur dix plus de {fmt.euros(only['d9'])}") if pd.notna(only["d9"]) else \
+            f"{only['label']} : salaire médian de {fmt.euros(only['median'])}"
     else:
         title = f"Distribution des salaires par {where}"
     frame = Frame(title, f"Salaire brut mensuel EQTP : D1, Q1, médiane, Q3, D9 · {describe_filters(filters, years)}",
-                  source_line(builder.warehouse.snapshot))
+                  source_line(builder.warehouse.snapshot), wide=True)
     figure = charts.quantile_chart(rows, frame)
     table = pd.DataFrame({DIMENSION_LABELS[dimension]: rows["label"],
                           **{label: rows[short] for _c, short, label in QUANTILES}})
@@ -95,10 +100,15 @@ def evolution_card(builder: TableBuilder, filters: Filters) -> ChartCard:
                      alt="Courbes du salaire médian en euros courants et constants et du SMIC.")
 
 
-def _extremes_title(template: str, fallback: str, unit: str):
+def _extremes_title(template: str, single: str, fallback: str, unit: str):
+    """The finding: highest against lowest; the one figure when a single row is published."""
     def title(rows: pd.DataFrame) -> str:
         pair = extremes(rows)
         if pair is None:
+            published = rows.dropna(subset=["value"])
+            if len(published) == 1:
+                only = published.iloc[0]
+                return single.format(label=only["label"], value=fmt.by_unit(only["value"], unit))
             return fallback
         low, high = pair
         return template.format(high=high["label"], high_value=fmt.by_unit(high["value"], unit),
@@ -109,18 +119,23 @@ def _extremes_title(template: str, fallback: str, unit: str):
 BAR_SPECS = (
     BarSpec("ratio_smic", "ratio_smic", "branch", _extremes_title(
         "Le salaire médian vaut {high_value} SMIC en {high}, {low_value} en {low}",
+        "Le salaire médian vaut {value} SMIC en {label}",
         "Salaire médian rapporté au SMIC", "ratio"), select="branch"),
     BarSpec("proche_smic", "part_proche_smic", "branch", _extremes_title(
         "{high} : {high_value} des salariés payés moins de 1,1 SMIC, contre {low_value} en {low}",
+        "{label} : {value} des salariés payés moins de 1,1 SMIC",
         "Part des salariés payés près du SMIC", "share"), select="branch"),
     BarSpec("ecart_fh", "ecart_salarial_fh", "branch", _extremes_title(
         "L'écart salarial femmes-hommes atteint {high_value} en {high}, {low_value} en {low}",
+        "L'écart salarial femmes-hommes atteint {value} en {label}",
         "Écart salarial femmes-hommes", "share"), select="branch"),
     BarSpec("temps_partiel", "temps_partiel", "branch", _extremes_title(
         "{high} : {high_value} des salariés à temps partiel, contre {low_value} en {low}",
+        "{label} : {value} des salariés à temps partiel",
         "Part du temps partiel", "share"), select="branch"),
     BarSpec("regions", "salaire_median", "region", _extremes_title(
         "Salaire médian : {high_value} en {high}, {low_value} en {low}",
+        "Salaire médian : {value} en {label}",
         "Salaire médian par région", "eur"), select="region"),
 )
 
