@@ -43,6 +43,8 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/generation.py --scale $(DEMO_SCALE) --repeat 1
 	$(BIN)/python bench/queries.py --scale $(DEMO_SCALE) --data-dir data
 	$(BIN)/python bench/secrecy_overhead.py --scale $(DEMO_SCALE) --data-dir data
+	$(BIN)/python bench/pages.py --scale $(DEMO_SCALE) --data-dir data --repeat 3
+	$(BIN)/python bench/pages.py --scale $(DEMO_SCALE) --data-dir data --repeat 3 --warm
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from observatory import views
 from observatory.ui import card, resources, shell
-from observatory.views import memo, salaries
 
 selection = shell.selected_filters()
-content = memo.page_content("salaires", resources.table_builder(), selection, salaries.content)
+content = views.page_content("salaires", resources.table_builder(), selection)
 
 st.title("Salaires")
 st.caption(f"Salaires bruts mensuels en équivalent temps plein, année {selection.effective_year} ; apprentis et "

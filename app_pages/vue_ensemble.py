@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from observatory import views
 from observatory.ui import card, resources, shell
-from observatory.views import memo, overview
 
 selection = shell.selected_filters()
-content = memo.page_content("vue_ensemble", resources.table_builder(), selection, overview.content)
+content = views.page_content("vue_ensemble", resources.table_builder(), selection)
 
 st.title("Vue d'ensemble")
 st.caption(f"Chiffres de l'année {selection.effective_year}. Les effectifs sont perturbés de quelques unités "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -34,15 +35,24 @@ class DataTable:
     units: dict[str, str]
 
     def display(self) -> pd.DataFrame:
-        """French strings for the on-screen table: `1 234,5 €`, `45,2 %`, `secret`."""
+        """French strings for the on-screen table: `1 234,5 €`, `45,2 %`, `secret` (built once:
+        a repeated view redraws the same card; the frame is shared, do not change it)."""
+        return self._display
+
+    def csv(self) -> bytes:
+        """The same table for a spreadsheet: `;` separator, decimal comma, shares in percent,
+        secret cells written `secret`, UTF-8 with a BOM so that Excel reads the accents."""
+        return self._csv
+
+    @cached_property
+    def _display(self) -> pd.DataFrame:
         shown = self.frame.copy()
         for column, unit in self.units.items():
             shown[column] = [fmt.by_unit(None if pd.isna(v) else float(v), unit) for v in self.frame[column]]
         return shown.astype(str)
 
-    def csv(self) -> bytes:
-        """The same table for a spreadsheet: `;` separator, decimal comma, shares in percent,
-        secret cells written `secret`, UTF-8 with a BOM so that Excel reads the accents."""
+    @cached_property
+    def _csv(self) -> bytes:
         out = self.frame.copy()
         renamed = {}
         for column, unit in self.units.items():

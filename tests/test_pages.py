@@ -213,3 +213,26 @@ def test_secret_cells_are_shown_as_secret_never_as_numbers(data_root, builder) -
     published = frame[frame["status"] == secrecy.OK]
     assert all(shown[name] == fmt.by_unit(float(v), "share") for name, v in zip(
         published["branch_label"], published["value"], strict=True))
+
+
+def test_warm_up_builds_each_page_default_view_for_every_year(warehouse) -> None:
+    """The background warm-up fills the content cache that the pages read: the same objects come
+    back, and they equal a build from scratch."""
+    from observatory import views
+    from observatory.tables import TableBuilder
+    from observatory.views import memo
+
+    builder = TableBuilder(warehouse)
+    selections = memo.warm_selections()
+    assert Filters() in selections and Filters(year=reference.YEARS[0]) in selections
+    assert Filters(regions=("84",)) in selections and Filters(sex="F") in selections
+    defaults = [s for s in selections if s.year is not None or s.is_empty()]
+    assert memo.warm(builder, views.CONTENTS, defaults) == len(views.CONTENTS) * len(reference.YEARS)
+    for page, build in views.CONTENTS.items():
+        for selection in (Filters(), Filters(year=reference.YEARS[0])):
+            cached = views.page_content(page, builder, selection)
+            assert views.page_content(page, builder, selection) is cached
+            fresh = build(TableBuilder(warehouse), selection)
+            assert cached.sentences == fresh.sentences
+            assert [c.data.csv() for c in cached.cards if hasattr(c, "data")] == \
+                [c.data.csv() for c in fresh.cards if hasattr(c, "data")]

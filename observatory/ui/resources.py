@@ -7,19 +7,30 @@ import threading
 
 import streamlit as st
 
-from observatory import snapshots
+from observatory import snapshots, views
 from observatory.tables import TableBuilder
+from observatory.views import memo
 from observatory.warehouse import open_shared
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _builder_for(snapshot_id: str) -> TableBuilder:
     builder = TableBuilder(open_shared(snapshots.load(snapshot_id)))
-    # The 10-year trends take up to a second cold: compute the default views in the background
-    # so that the first visitors find them ready (the builder's cache is thread-safe).
+    # Cold pay views take up to a second (exact quantiles over a million rows a year): build the
+    # default views of every page and year in the background, so that the first visitors find
+    # them ready (the builder's and the contents' caches are thread-safe).
     if os.environ.get("OBSERVATORY_WARM", "1") != "0":
-        threading.Thread(target=builder.warm, name="observatory-warm", daemon=True).start()
+        threading.Thread(target=warm_up, args=(builder,), name="observatory-warm", daemon=True).start()
     return builder
+
+
+def warm_up(builder: TableBuilder) -> int:
+    """Default tables, then every page's default view for each year; returns the count built."""
+    return builder.warm() + memo.warm(builder, views.CONTENTS)
+
+
+def table_builder_for(snapshot: snapshots.Snapshot) -> TableBuilder:
+    return _builder_for(snapshot.id)
 
 
 def active_snapshot() -> snapshots.Snapshot | None:

@@ -1,1 +1,21 @@
 """Page contents built from protected tables, without streamlit (pages only draw them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from observatory.cards import PageContent
+from observatory.filters import Filters
+from observatory.tables import TableBuilder
+from observatory.views import memo, overview, salaries
+
+# Page key (as the pages and the content cache name them) -> content function.
+CONTENTS: dict[str, Callable[[TableBuilder, Filters], PageContent]] = {
+    "vue_ensemble": overview.content,
+    "salaires": salaries.content,
+}
+
+
+def page_content(page: str, builder: TableBuilder, filters: Filters) -> PageContent:
+    """The content of `page` for `filters`, from the shared cache when already built."""
+    return memo.page_content(page, builder, filters, CONTENTS[page])

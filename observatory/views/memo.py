@@ -6,12 +6,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 
+from observatory import reference, secrecy
 from observatory.cards import PageContent
 from observatory.filters import Filters
 from observatory.tables import TableBuilder
 
-SIZE = 256
+SIZE = 512  # the warm-up fills about 130 (2 pages x 65 selections); visitors the rest
 _contents: OrderedDict[tuple, PageContent] = OrderedDict()
 _lock = threading.Lock()
 
@@ -29,3 +31,35 @@ def page_content(page: str, builder: TableBuilder, filters: Filters,
         while len(_contents) > SIZE:
             _contents.popitem(last=False)
     return content
+
+
+# Single-value filters warmed after the default views, in the order visitors reach for them.
+WARMED_FILTERS = (("branch", "branches"), ("region", "regions"), ("sex", "sex"), ("family", "families"),
+                  ("age_band", "age_bands"), ("employer_size", "employer_sizes"))
+
+
+def warm_selections() -> list[Filters]:
+    """Every year's default view, then each single branch, region, sex, family, age band and
+    employer size on the latest year: what most visits are (a link to one branch or region)."""
+    selections = [Filters(year=year) for year in (None, *reversed(reference.YEARS[:-1]))]
+    lists = reference.code_lists()
+    for dimension, attribute in WARMED_FILTERS:
+        for code in lists[dimension].labels:
+            selections.append(replace(Filters(), **{attribute: code if attribute == "sex" else (code,)}))
+    return selections
+
+
+def warm(builder: TableBuilder, contents: dict[str, Callable[[TableBuilder, Filters], PageContent]],
+         selections: list[Filters] | None = None) -> int:
+    """Build the pages' contents for `selections` (default: `warm_selections()`) ahead of the
+    visitors; the ten-year trends of a selection are shared by all its years. Returns how many
+    page views were built."""
+    built = 0
+    for selection in selections if selections is not None else warm_selections():
+        for page, build in contents.items():
+            try:
+                page_content(page, builder, selection, build)
+            except secrecy.PopulationTooSmall:
+                continue
+            built += 1
+    return built

@@ -1,0 +1,146 @@
+"""Server-side rerun time of each page along a user's journey of filter changes.
+
+    python bench/pages.py --scale 1 [--seed N] [--repeat R] [--data-dir DIR] [--warm]
+
+Each page is driven by Streamlit's AppTest (the script as the server runs it, the time to
+build and serialise every element included; the browser's drawing is not). A journey of filter
+changes is played once ("après changement": the first time each view is asked, the query
+cache holding only what earlier steps computed), then replayed `repeat` times ("vue répétée").
+With --warm, the app's background warm-up runs first, as on a server that has been up a
+while; without it, every view is cold. The naive pandas baseline of each measure, measured
+in the same process, is in bench/queries.py (pages are built from those measures).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import arguments, p50, p95, peak_rss_mb, save, snapshot_at  # noqa: E402
+
+PAGES = {"Vue d'ensemble": "app_pages/vue_ensemble.py", "Salaires": "app_pages/salaires.py"}
+# What a regional analyst does: year, a branch, a region, then person filters, then back.
+JOURNEY: tuple[dict[str, list[str]], ...] = (
+    {},
+    {"annee": ["2023"]},
+    {"annee": ["2023"], "branche": ["aide_domicile"]},
+    {"annee": ["2023"], "branche": ["aide_domicile"], "region": ["84"]},
+    {"annee": ["2023"], "region": ["84"]},
+    {"region": ["84"], "sexe": ["F"]},
+    {"sexe": ["F"]},
+    {"famille": ["social_educatif"]},
+    {"famille": ["social_educatif"], "age": ["55_plus"]},
+    {"taille": ["1-9", "10-49"]},
+    {"branche": ["eclat", "alisfa"]},
+    {"branche": ["eclat", "alisfa"], "annee": ["2019"]},
+    {"region": ["11"]},
+    {"region": ["11"], "branche": ["missions_locales"]},
+    {},
+)
+
+
+def _app(page: str):
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+    app.run()
+    if page != PAGES["Vue d'ensemble"]:
+        app.switch_page(page)
+        app.run()
+    return app
+
+
+def _visit(app, query: dict[str, list[str]]) -> float:
+    for key in list(app.query_params):
+        del app.query_params[key]
+    for key, values in query.items():
+        app.query_params[key] = values
+    started = time.perf_counter()
+    app.run()
+    elapsed = (time.perf_counter() - started) * 1000
+    if app.exception:
+        raise RuntimeError(app.exception[0].value)
+    return elapsed
+
+
+def bench_page(name: str, page: str, repeat: int) -> dict[str, object]:
+    app = _app(page)
+    changed = [_visit(app, query) for query in JOURNEY]
+    repeated = [_visit(app, query) for _ in range(repeat) for query in JOURNEY]
+    return {"page": name, "views": len(JOURNEY),
+            "change_p50": p50(changed), "change_p95": p95(changed), "change_max": max(changed),
+            "repeated_p50": p50(repeated), "repeated_p95": p95(repeated),
+            "per_view_ms": [round(v) for v in changed]}
+
+
+def bench_content(name: str, repeat: int) -> dict[str, object]:
+    """The same journey through the page's content function alone (no Streamlit)."""
+    from observatory import snapshots
+    from observatory.filters import from_query
+    from observatory.tables import TableBuilder
+    from observatory.views import overview, salaries
+    from observatory.warehouse import open_shared
+
+    build = {"Vue d'ensemble": overview.content, "Salaires": salaries.content}[name]
+    warehouse = open_shared(snapshots.active())
+    builder = TableBuilder(warehouse)
+    changed, repeated = [], []
+    for query in JOURNEY:
+        started = time.perf_counter()
+        build(builder, from_query(query))
+        changed.append((time.perf_counter() - started) * 1000)
+    for _ in range(repeat):
+        for query in JOURNEY:
+            started = time.perf_counter()
+            build(builder, from_query(query))
+            repeated.append((time.perf_counter() - started) * 1000)
+    return {"page": name, "change_p50": p50(changed), "change_p95": p95(changed),
+            "repeated_p50": p50(repeated), "repeated_p95": p95(repeated)}
+
+
+def _print(rows: list[dict[str, object]], columns: list[str]) -> None:
+    print(" | ".join(columns))
+    for row in rows:
+        print(" | ".join(f"{row[c]:.0f}" if isinstance(row[c], float) else str(row[c]) for c in columns))
+
+
+def main(argv: list[str] | None = None) -> int:
+    warm = "--warm" in (argv if argv is not None else sys.argv[1:])
+    args = arguments(__doc__, [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--warm"])
+    with tempfile.TemporaryDirectory() as temporary:
+        data_dir = (args.data_dir or Path(temporary)).resolve()
+        snapshot_at(args.scale, args.seed, data_dir)
+        os.environ["OBSERVATORY_DATA_DIR"] = str(data_dir)
+        os.environ["OBSERVATORY_WARM"] = "0"
+        if warm:
+            from observatory import snapshots
+            from observatory.ui import resources
+
+            started = time.perf_counter()
+            resources.warm_up(resources.table_builder_for(snapshots.active()))
+            print(f"préchauffage : {time.perf_counter() - started:.1f} s")
+        print(f"Pages via AppTest, parcours de {len(JOURNEY)} vues ({'préchauffé' if warm else 'à froid'}) :")
+        pages = [bench_page(name, page, args.repeat) for name, page in PAGES.items()]
+        _print(pages, ["page", "change_p50", "change_p95", "change_max", "repeated_p50", "repeated_p95"])
+        for row in pages:
+            print(f"  {row['page']} : {row['per_view_ms']}")
+        print("\nContenu des pages seul (fonctions de page, sans Streamlit, constructeur neuf) :")
+        contents = [bench_content(name, args.repeat) for name in PAGES]
+        _print(contents, ["page", "change_p50", "change_p95", "repeated_p50", "repeated_p95"])
+        rss = peak_rss_mb()
+        print(f"\nRSS maximal du processus : {rss:.0f} Mo")
+        path = save(f"pages-{args.scale:g}{'-warm' if warm else ''}.json", {
+            "scale": args.scale, "seed": args.seed, "repeat": args.repeat, "warm": warm, "journey": JOURNEY,
+            "apptest": pages, "content": contents, "peak_rss_mb": rss})
+        print(f"Résultats : {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
