@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -99,6 +100,7 @@ class TableBuilder:
         self.config = config
         self._cells: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
         self._tables: OrderedDict[tuple, ProtectedTable] = OrderedDict()
+        self._running: dict[tuple, Future] = {}
         self._lock = threading.Lock()
 
     @property
@@ -169,13 +171,31 @@ class TableBuilder:
             if key in self._cells:
                 self._cells.move_to_end(key)
                 return self._cells[key]
-        allowed = frozenset(indicators.DATASET_DIMENSIONS[_dataset_of(query)])
-        frame = self.warehouse.run_named(query, parameters, {"dims": list(dims)}, allowed,
-                                         _fragments(query, dims, parameters))
+            running = self._running.get(key)
+            if running is None:
+                running = self._running[key] = Future()
+                owner = True
+            else:
+                owner = False
+        if not owner:
+            # The same query is already running (the warm-up, another session): wait for it
+            # rather than run it twice on the same two cores.
+            return running.result()
+        try:
+            allowed = frozenset(indicators.DATASET_DIMENSIONS[_dataset_of(query)])
+            frame = self.warehouse.run_named(query, parameters, {"dims": list(dims)}, allowed,
+                                             _fragments(query, dims, parameters))
+        except BaseException as error:
+            with self._lock:
+                del self._running[key]
+            running.set_exception(error)
+            raise
         with self._lock:
             self._cells[key] = frame
+            del self._running[key]
             while len(self._cells) > CACHE_SIZE:
                 self._cells.popitem(last=False)
+        running.set_result(frame)
         return frame
 
     def _check_population(self, measure: Measure, filters: Filters, years: tuple[int, int],

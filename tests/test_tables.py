@@ -53,3 +53,32 @@ def test_warm_up_fills_the_cache_with_the_same_results(warehouse) -> None:
         b = cold.build(dataset, dims, measure).frame
         assert a.drop(columns="value").equals(b.drop(columns="value"))
         assert np.array_equal(a["value"].to_numpy(), b["value"].to_numpy(), equal_nan=True)
+
+
+def test_a_query_asked_twice_at_once_runs_once(warehouse, monkeypatch) -> None:
+    """The warm-up and a visitor (or two sessions) asking the same cells share one run."""
+    import threading
+    import time
+
+    builder = TableBuilder(warehouse)
+    runs: list[str] = []
+    original = warehouse.run_named
+
+    def slow_run(name, *args, **kwargs):
+        runs.append(name)
+        time.sleep(0.3)
+        return original(name, *args, **kwargs)
+
+    monkeypatch.setattr(warehouse, "run_named", slow_run)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(builder.build("employees", ("branch",), "effectif")))
+               for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 3
+    assert runs.count("employees_counts") == 1
+    first = results[0].frame
+    for other in results[1:]:
+        assert other.frame.equals(first)
