@@ -33,9 +33,12 @@ def snapshot_at(scale: float, seed: int, data_dir: Path) -> tuple[snapshots.Snap
     return snapshot, {"generation_s": generated - started, "publication_s": published - generated}
 
 
-def arguments(doc: str | None, argv: list[str] | None) -> argparse.Namespace:
-    """The options every benchmark takes: scale, seed, repetitions, data folder."""
+def arguments(doc: str | None, argv: list[str] | None, switches: tuple[str, ...] = ()) -> argparse.Namespace:
+    """The options every benchmark takes (scale, seed, repetitions, data folder), plus its own
+    on/off `switches`."""
     parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    for switch in switches:
+        parser.add_argument(switch, action="store_true")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--repeat", type=int, default=7)
@@ -71,3 +74,9 @@ def save(name: str, payload: dict) -> Path:
     path = RESULTS / name
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
+
+
+def print_table(rows: list[dict], columns: list[str]) -> None:
+    print("  ".join(f"{c:>14}" for c in columns))
+    for row in rows:
+        print("  ".join(f"{row[c]:>14.1f}" if isinstance(row[c], float) else f"{row[c]!s:>14.14}" for c in columns))

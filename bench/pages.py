@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import arguments, p50, p95, peak_rss_mb, save, snapshot_at  # noqa: E402
+from bench.common import arguments, p50, p95, peak_rss_mb, print_table, save, snapshot_at  # noqa: E402
 
 PAGES = {"Vue d'ensemble": "app_pages/vue_ensemble.py", "Salaires": "app_pages/salaires.py"}
 # What a regional analyst does: year, a branch, a region, then person filters, then back.
@@ -45,15 +45,17 @@ JOURNEY: tuple[dict[str, list[str]], ...] = (
 )
 
 
-def _app(page: str):
+def _landing(page: str):
+    """Open `page` with no filter (the journey's first view); returns the app and that run's ms."""
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
-    app.run()
     if page != PAGES["Vue d'ensemble"]:
+        app.run()  # AppTest learns the pages from a first run (on the default page)
         app.switch_page(page)
-        app.run()
-    return app
+    started = time.perf_counter()
+    app.run()
+    return app, (time.perf_counter() - started) * 1000
 
 
 def _visit(app, query: dict[str, list[str]]) -> float:
@@ -70,8 +72,8 @@ def _visit(app, query: dict[str, list[str]]) -> float:
 
 
 def bench_page(name: str, page: str, repeat: int) -> dict[str, object]:
-    app = _app(page)
-    changed = [_visit(app, query) for query in JOURNEY]
+    app, landing = _landing(page)
+    changed = [landing] + [_visit(app, query) for query in JOURNEY[1:]]
     repeated = [_visit(app, query) for _ in range(repeat) for query in JOURNEY]
     return {"page": name, "views": len(JOURNEY),
             "change_p50": p50(changed), "change_p95": p95(changed), "change_max": max(changed),
@@ -104,15 +106,9 @@ def bench_content(name: str, repeat: int) -> dict[str, object]:
             "repeated_p50": p50(repeated), "repeated_p95": p95(repeated)}
 
 
-def _print(rows: list[dict[str, object]], columns: list[str]) -> None:
-    print(" | ".join(columns))
-    for row in rows:
-        print(" | ".join(f"{row[c]:.0f}" if isinstance(row[c], float) else str(row[c]) for c in columns))
-
-
 def main(argv: list[str] | None = None) -> int:
-    warm = "--warm" in (argv if argv is not None else sys.argv[1:])
-    args = arguments(__doc__, [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--warm"])
+    args = arguments(__doc__, argv, switches=("--warm",))
+    warm = args.warm
     with tempfile.TemporaryDirectory() as temporary:
         data_dir = (args.data_dir or Path(temporary)).resolve()
         snapshot_at(args.scale, args.seed, data_dir)
@@ -127,12 +123,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"préchauffage : {time.perf_counter() - started:.1f} s")
         print(f"Pages via AppTest, parcours de {len(JOURNEY)} vues ({'préchauffé' if warm else 'à froid'}) :")
         pages = [bench_page(name, page, args.repeat) for name, page in PAGES.items()]
-        _print(pages, ["page", "change_p50", "change_p95", "change_max", "repeated_p50", "repeated_p95"])
+        print_table(pages, ["page", "change_p50", "change_p95", "change_max", "repeated_p50", "repeated_p95"])
         for row in pages:
             print(f"  {row['page']} : {row['per_view_ms']}")
         print("\nContenu des pages seul (fonctions de page, sans Streamlit, constructeur neuf) :")
         contents = [bench_content(name, args.repeat) for name in PAGES]
-        _print(contents, ["page", "change_p50", "change_p95", "repeated_p50", "repeated_p95"])
+        print_table(contents, ["page", "change_p50", "change_p95", "repeated_p50", "repeated_p95"])
         rss = peak_rss_mb()
         print(f"\nRSS maximal du processus : {rss:.0f} Mo")
         path = save(f"pages-{args.scale:g}{'-warm' if warm else ''}.json", {

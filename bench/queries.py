@@ -19,7 +19,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import arguments, p50, p95, peak_rss_mb, save, snapshot_at, timings
+from bench.common import arguments, p50, p95, peak_rss_mb, print_table, save, snapshot_at, timings
 from observatory import reference, snapshots
 from observatory.filters import Filters
 from observatory.indicators import MEASURES
@@ -158,12 +158,6 @@ def bench_pages(snapshot: snapshots.Snapshot, repeat: int) -> list[dict]:
     return rows
 
 
-def _print(rows: list[dict], columns: list[str]) -> None:
-    print("  ".join(f"{c:>14}" for c in columns))
-    for row in rows:
-        print("  ".join(f"{row[c]:>14.1f}" if isinstance(row[c], float) else f"{row[c]!s:>14.14}" for c in columns))
-
-
 def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__, argv)
     with tempfile.TemporaryDirectory() as temporary:
@@ -176,11 +170,11 @@ def main(argv: list[str] | None = None) -> int:
         load_s = time.perf_counter() - started
         print(f"pandas: chargement des Parquet {load_s:.1f} s (hors mesures ci-dessous)\n")
         measures = bench_measures(snapshot, frames, args.repeat)
-        _print(measures, ["measure", "case", "cold_p50", "cold_p95", "repeated_p50", "repeated_p95", "pandas_p50",
+        print_table(measures, ["measure", "case", "cold_p50", "cold_p95", "repeated_p50", "repeated_p95", "pandas_p50",
                           "ratio"])
         print()
         pages = bench_pages(snapshot, args.repeat)
-        _print(pages, ["page", "queries", "cold_p50", "cold_p95", "repeated_p50", "repeated_p95"])
+        print_table(pages, ["page", "queries", "cold_p50", "cold_p95", "repeated_p50", "repeated_p95"])
         rss = peak_rss_mb()
         print(f"\nRSS maximal du processus : {rss:.0f} Mo")
         path = save(f"queries-{args.scale:g}.json", {

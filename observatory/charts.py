@@ -75,9 +75,12 @@ WRAP = {False: (40, 56, 62), True: (90, 125, 135)}
 TITLE_LINE, SUBTITLE_LINE, SOURCE_LINE, LEGEND_ROW = 20, 16, 15, 26
 
 
+TICK_SUFFIX = {"eur": " €", "share": " %"}
+
+
 def _value_axis(unit: str) -> dict[str, str]:
     """Ticks in French: `1 600 €`, `45 %`, `1 000 000` (Plotly would write `1600` and `1M`)."""
-    return {"tickformat": ",~f", **{"eur": {"ticksuffix": " €"}, "share": {"ticksuffix": " %"}}.get(unit, {})}
+    return {"tickformat": ",~f", "ticksuffix": TICK_SUFFIX.get(unit, "")}
 
 
 def _plotted(values: pd.Series, unit: str) -> pd.Series:
@@ -179,7 +182,7 @@ def line_chart(series: Sequence[Series], frame: Frame, *, unit: str) -> go.Figur
             "hovertemplate": f"{_escape(line.name)} %{{x}} : %{{customdata}}<extra></extra>",
         })
     highest = max((v for t in traces for v in t["y"] if v is not None), default=0.0)
-    tick = fmt.number(highest) + {"eur": " €", "share": " %"}.get(unit, "")
+    tick = fmt.number(highest) + TICK_SUFFIX.get(unit, "")
     return _figure(traces, frame, 420, left_labels=[tick], legend=[line.name for line in series],
                    xaxis={"dtick": 1, "tickformat": "d"}, yaxis={"rangemode": "tozero", **_value_axis(unit)})
 

@@ -236,12 +236,14 @@ def test_clicking_a_branch_bar_filters_the_whole_view(server, page, builder) -> 
     clicked = codes[-1]
     assert _query(page) == {"annee": ["2022"], "branche": [clicked]}
     assert _multiselect_labels(page, "Branches") == [reference.code_lists()["branch"].labels[clicked]]
-    bars = _chart(page, "Le salaire médian vaut").locator(".js-plotly-plot").evaluate(
-        "gd => gd.data[0].customdata.map(point => point[0])")
-    assert bars == [clicked]
+    drawn = _chart(page, "Le salaire médian vaut").locator(".js-plotly-plot").evaluate(
+        "gd => gd.data[0].customdata")
+    assert [code for code, _text in drawn] == [clicked]
+    # The one bar left carries the builder's figure for that branch alone.
     measure = indicators.MEASURES["ratio_smic"]
-    table = builder.build(measure.dataset, ("branch",), "ratio_smic", Filters(year=2022, branches=(clicked,)))
-    assert table.frame["status"].iloc[0] != secrecy.SECRET
+    row = builder.build(measure.dataset, ("branch",), "ratio_smic", Filters(year=2022, branches=(clicked,))).frame
+    assert row["status"].iloc[0] != secrecy.SECRET
+    assert drawn[0][1] == fmt.by_unit(float(row["value"].iloc[0]), measure.unit)
 
 
 def _screen_number(text: str) -> tuple[float, float] | None:

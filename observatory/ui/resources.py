@@ -43,6 +43,4 @@ def active_snapshot() -> snapshots.Snapshot | None:
 def table_builder() -> TableBuilder | None:
     """The builder over the active snapshot, or None when no snapshot exists yet."""
     snapshot = snapshots.active()
-    if snapshot is None:
-        return None
-    return _builder_for(snapshot.id)
+    return None if snapshot is None else table_builder_for(snapshot)
