@@ -100,6 +100,7 @@ class TableBuilder:
         self.config = config
         self._cells: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
         self._tables: OrderedDict[tuple, ProtectedTable] = OrderedDict()
+        self._aligned: OrderedDict[tuple, tuple[pd.DataFrame, dict[str, pd.DataFrame]]] = OrderedDict()
         self._running: dict[tuple, Future] = {}
         self._lock = threading.Lock()
 
@@ -130,24 +131,17 @@ class TableBuilder:
         years = (reference.YEARS[0], reference.YEARS[-1]) if "year" in dims else \
             (filters.effective_year, filters.effective_year)
         honoured = frozenset.intersection(*(indicators.DATASET_FILTERS[_dataset_of(q)] for q in measure.queries))
-        cells = {q: self._cells_of(q, dims, filters, years, honoured) for q in measure.queries}
-        keys = _aligned_keys(cells, dims)
-        aligned = {q: _align(frame, keys, dims) for q, frame in cells.items()}
+        labelled, aligned = self._aligned_cells(measure.queries, dims, filters, years, honoured)
         published = measure.compute(aligned, self.config)
         if not published.ok.any():
             # Nothing publishable: say whether the population itself is too small.
             self._check_population(measure, filters, years, honoured)
-        frame = keys.copy()
-        for dim in dims:
-            labels = dimension_labels(dim)
-            frame[f"{dim}_label"] = frame[dim].map(lambda code, labels=labels: labels.get(str(code), str(code)))
+        frame = labelled.copy()
         frame["value"] = _round(published.value, measure.unit)
         frame["status"] = np.where(published.ok, secrecy.OK, secrecy.SECRET)
-        ordered = [c for d in dims for c in (d, f"{d}_label")] + ["value", "status"]
         notes = tuple(f"Filtre non applicable à ce jeu de données : {name}."
                       for name in filters.unhonoured(honoured))
-        return ProtectedTable(measure, dims, filters, years, self.snapshot_id,
-                              frame[ordered].reset_index(drop=True), notes)
+        return ProtectedTable(measure, dims, filters, years, self.snapshot_id, frame, notes)
 
     def warm(self, views: tuple[tuple[str, tuple[str, ...], str], ...] = ()) -> int:
         """Compute the default views ahead of the first visitor (each query once: measures of
@@ -198,6 +192,32 @@ class TableBuilder:
         running.set_result(frame)
         return frame
 
+    def _aligned_cells(self, queries: tuple[str, ...], dims: tuple[str, ...], filters: Filters,
+                       years: tuple[int, int], honoured: frozenset[str]
+                       ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+        """The cells of `queries` aligned on one set of keys, and those keys with their labels.
+        Cached: the measures of one query (five quantiles, a mean, a share) share this work, which
+        costs more than computing the measure itself."""
+        parameters = filters.sql_parameters(years[0], years[1], honoured)
+        key = (self.snapshot_id, queries, dims, repr(sorted(parameters.items())))
+        with self._lock:
+            if key in self._aligned:
+                self._aligned.move_to_end(key)
+                return self._aligned[key]
+        cells = {q: self._cells_of(q, dims, filters, years, honoured) for q in queries}
+        keys = _aligned_keys(cells, dims)
+        aligned = {q: _align(frame, keys, dims) for q, frame in cells.items()}
+        labelled = pd.DataFrame(index=keys.index)
+        for dim in dims:
+            labels = dimension_labels(dim)
+            labelled[dim] = keys[dim]
+            labelled[f"{dim}_label"] = [labels.get(str(code), str(code)) for code in keys[dim]]
+        with self._lock:
+            self._aligned[key] = (labelled, aligned)
+            while len(self._aligned) > CACHE_SIZE:
+                self._aligned.popitem(last=False)
+        return labelled, aligned
+
     def _check_population(self, measure: Measure, filters: Filters, years: tuple[int, int],
                           honoured: frozenset[str]) -> None:
         """Refuse when the whole filtered population of the measure's first query fails (a
@@ -230,13 +250,19 @@ def _dataset_of(query: str) -> str:
 
 
 def _aligned_keys(cells: dict[str, pd.DataFrame], dims: tuple[str, ...]) -> pd.DataFrame:
+    if len(cells) == 1:
+        # One query: its rows are the keys, already unique and in order (ORDER BY {dims}).
+        return next(iter(cells.values()))[list(dims)].reset_index(drop=True)
     keys = pd.concat([frame[list(dims)] for frame in cells.values()]).drop_duplicates()
     return keys.sort_values(list(dims)).reset_index(drop=True)
 
 
 def _align(frame: pd.DataFrame, keys: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
     """The query's cells in the order of `keys`; absent cells are true zeros."""
-    merged = keys.merge(frame, on=list(dims), how="left")
+    if len(frame) == len(keys) and frame[list(dims)].reset_index(drop=True).equals(keys):
+        merged = frame.reset_index(drop=True)
+    else:
+        merged = keys.merge(frame, on=list(dims), how="left")
     statistics = ("mean", "median", "d1", "q1", "q3", "d9", "delay", "smic")
     counts = [c for c in merged.columns if c not in dims and not c.startswith(statistics)]
     merged[counts] = merged[counts].fillna(0)
