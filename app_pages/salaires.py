@@ -13,8 +13,4 @@ content = views.page_content("salaires", resources.table_builder(), selection)
 st.title("Salaires")
 st.caption(f"Salaires bruts mensuels en équivalent temps plein, année {selection.effective_year} ; apprentis et "
            "contrats de professionnalisation exclus. Cellules de moins de 11 salariés ou 3 structures : secret.")
-st.subheader("À retenir")
-card.findings(content.sentences)
-for distribution in content.cards[:2]:  # wide: up to 27 occupations
-    card.chart_card(distribution)
-card.cards_in_grid(content.cards[2:])
+card.page_body(content, wide=2)  # the two distributions: up to 27 occupations

@@ -13,9 +13,4 @@ content = views.page_content("vue_ensemble", resources.table_builder(), selectio
 st.title("Vue d'ensemble")
 st.caption(f"Chiffres de l'année {selection.effective_year}. Les effectifs sont perturbés de quelques unités "
            "(secret statistique) : les totaux peuvent ne pas s'additionner exactement.")
-for column, tile in zip(st.columns(len(content.tiles)), content.tiles, strict=True):
-    column.metric(tile.label, tile.value, delta=tile.delta, delta_color="off", help=tile.help, border=True)
-st.subheader("À retenir")
-card.findings(content.sentences)
-st.subheader("Dix ans d'évolution")
-card.cards_in_grid(content.cards)
+card.page_body(content, cards_heading="Dix ans d'évolution")

@@ -92,10 +92,21 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Tile:
+    """A key figure: its French value, its change on the previous year, its definition."""
+
+    code: str
+    label: str
+    value: str
+    delta: str | None  # signed, French: `+2,3 % par rapport à 2024`
+    help: str
+
+
+@dataclass(frozen=True)
 class PageContent:
     sentences: tuple[str, ...] = ()
     cards: tuple[ChartCard | Notice, ...] = ()
-    tiles: tuple = field(default=())
+    tiles: tuple[Tile, ...] = field(default=())
 
 
 def describe_filters(filters: Filters, years: tuple[int, int]) -> str:

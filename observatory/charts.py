@@ -137,11 +137,12 @@ def _escape(text: str) -> str:
 
 def bar_chart(rows: pd.DataFrame, frame: Frame, *, unit: str, colours: dict[str, str] | None = None,
               sort: bool = True) -> go.Figure:
-    """Horizontal bars, one per row of `rows` (columns code, label, value, status).
+    """Horizontal bars, one per row of `rows` (columns code, label, value, status): the largest
+    on top, or with `sort=False` the rows' own order from top to bottom.
 
     The code of each bar travels in `customdata[0]`, for cross-filtering on click."""
-    if sort:
-        rows = rows.sort_values("value", ascending=True, na_position="first")
+    # Plotly draws the first category at the bottom.
+    rows = rows.sort_values("value", ascending=True, na_position="first") if sort else rows.iloc[::-1]
     secret = (rows["status"] == secrecy.SECRET).tolist()
     values = rows["value"].tolist()
     codes = [str(c) for c in rows["code"]]
@@ -185,6 +186,35 @@ def line_chart(series: Sequence[Series], frame: Frame, *, unit: str) -> go.Figur
     tick = fmt.number(highest) + TICK_SUFFIX.get(unit, "")
     return _figure(traces, frame, 420, left_labels=[tick], legend=[line.name for line in series],
                    xaxis={"dtick": 1, "tickformat": "d"}, yaxis={"rangemode": "tozero", **_value_axis(unit)})
+
+
+@dataclass(frozen=True)
+class Axis:
+    title: str
+    unit: str
+
+
+def scatter_chart(points: pd.DataFrame, frame: Frame, x: Axis, y: Axis,
+                  colours: dict[str, str] | None = None) -> go.Figure:
+    """One marker per row of `points` (columns code, label, x, y), both values published; the
+    caller leaves secret rows out (the table under the chart lists them). The code travels in
+    `customdata[0]` for cross-filtering; the hover reads like the table."""
+    codes = [str(c) for c in points["code"]]
+    hover = [f"{_escape(label)}<br>{_escape(x.title)} : {fmt.by_unit(vx, x.unit)}<br>"
+             f"{_escape(y.title)} : {fmt.by_unit(vy, y.unit)}"
+             for label, vx, vy in zip(points["label"], points["x"], points["y"], strict=True)]
+    marker = {"type": "scatter", "mode": "markers+text", "x": _plotted(points["x"], x.unit).tolist(),
+              "y": _plotted(points["y"], y.unit).tolist(), "text": points["label"].tolist(),
+              "textposition": "top center", "textfont": {"size": 10},
+              "marker": {"size": 12, "color": [(colours or {}).get(c, MAIN) for c in codes],
+                         "line": {"width": 1, "color": "white"}},
+              "customdata": [[c, h] for c, h in zip(codes, hover, strict=True)],
+              "hovertemplate": "%{customdata[1]}<extra></extra>"}
+    highest = max(marker["y"], default=0.0)
+    tick = fmt.number(highest) + TICK_SUFFIX.get(y.unit, "")
+    return _figure([marker], frame, 440, left_labels=[tick], showlegend=False,
+                   xaxis={"title": {"text": _escape(x.title)}, **_value_axis(x.unit)},
+                   yaxis={"title": {"text": _escape(y.title)}, "rangemode": "tozero", **_value_axis(y.unit)})
 
 
 def quantile_chart(rows: pd.DataFrame, frame: Frame) -> go.Figure:

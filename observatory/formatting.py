@@ -33,8 +33,11 @@ def by_unit(value: float | None, unit: str) -> str:
         return euros(value)
     if unit == "ratio":
         return number(value, 2)
-    if unit in ("fte", "days", "hours"):
-        return number(value, 1 if unit != "hours" else 0)
+    if unit == "days":
+        text = number(value)
+        return text if text == "secret" else f"{text} jours"
+    if unit in ("fte", "hours"):
+        return number(value, 1 if unit == "fte" else 0)
     return number(value)
 
 

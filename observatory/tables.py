@@ -29,6 +29,7 @@ DIMENSION_LABELS: dict[str, str] = {
     "scheme": "Dispositif", "certification": "Certification", "month": "Mois de publication",
 }
 MAX_DIMENSIONS = 3
+NO_CERTIFICATION = "aucune"  # the warehouse's code for actions that certify nothing (null in the data)
 CACHE_SIZE = 512
 
 
@@ -69,7 +70,7 @@ def dimension_labels(dimension: str) -> dict[str, str]:
         return {f"{i + 1:02d}": name for i, name in enumerate(MONTHS)}
     if dimension == "certification":
         certs = reference.certifications()
-        return dict(zip(certs["code"], certs["label"], strict=True))
+        return {**dict(zip(certs["code"], certs["label"], strict=True)), NO_CERTIFICATION: "Aucune certification visée"}
     return reference.code_lists()[dimension].labels
 
 

@@ -14,7 +14,7 @@ SELECT
     age_band_of(t.age) AS age_band,
     t.employer_size::VARCHAR AS employer_size,
     t.scheme::VARCHAR AS scheme,
-    t.certification::VARCHAR AS certification,
+    coalesce(t.certification::VARCHAR, 'aucune') AS certification,  -- null: no certification (tables.NO_CERTIFICATION)
     t.hours::DOUBLE AS hours,
     t.cost_eur::DOUBLE AS cost_eur,
     t.completed::BOOLEAN AS completed,

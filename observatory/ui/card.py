@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from observatory.cards import ChartCard, Notice
+from observatory.cards import ChartCard, Notice, PageContent, Tile
 from observatory.charts import export_config
 from observatory.ui import filter_bar, shell
 
-SELECTION_ATTRIBUTE = {"branch": "branches", "region": "regions"}
+SELECTION_ATTRIBUTE = {"branch": "branches", "region": "regions", "occupation": "occupations"}
 
 
 def _apply_selection(chart_key: str, dimension: str) -> None:
@@ -39,10 +39,11 @@ def chart_card(card: ChartCard | Notice) -> None:
             return
         chart_key = f"graphique_{card.key}"
         if card.select in SELECTION_ATTRIBUTE:
+            target = "un point" if card.figure.data and card.figure.data[0].type == "scatter" else "une barre"
             st.plotly_chart(card.figure, theme=None, key=chart_key, selection_mode="points",
                             on_select=lambda: _apply_selection(chart_key, card.select or ""),
                             config=export_config(card.file_stem), alt=card.alt)
-            st.caption("Cliquez sur une barre pour filtrer toute la vue sur cet élément.")
+            st.caption(f"Cliquez sur {target} pour filtrer toute la vue sur cet élément.")
         else:
             st.plotly_chart(card.figure, theme=None, key=chart_key, config=export_config(card.file_stem),
                             alt=card.alt)
@@ -56,6 +57,12 @@ def chart_card(card: ChartCard | Notice) -> None:
             st.markdown(card.definition)
 
 
+def tiles(shown: Sequence[Tile]) -> None:
+    """Key figures in one row, each with its change on the previous year and its definition."""
+    for column, tile in zip(st.columns(len(shown)), shown, strict=True):
+        column.metric(tile.label, tile.value, delta=tile.delta, delta_color="off", help=tile.help, border=True)
+
+
 def findings(sentences: Sequence[str]) -> None:
     if sentences:
         st.markdown("\n".join(f"- {shell.escape(s)}" for s in sentences))
@@ -67,3 +74,17 @@ def cards_in_grid(cards: Sequence[ChartCard | Notice], columns: int = 2) -> None
         for column, card in zip(row, cards[start:start + columns], strict=False):
             with column:
                 chart_card(card)
+
+
+def page_body(content: PageContent, *, wide: int = 0, cards_heading: str | None = None) -> None:
+    """What every page shows under its title: the key figures, "À retenir", then the chart cards,
+    the first `wide` of them at full width (long lists, many lines), the others two by two."""
+    if content.tiles:
+        tiles(content.tiles)
+    st.subheader("À retenir")
+    findings(content.sentences)
+    if cards_heading:
+        st.subheader(cards_heading)
+    for card in content.cards[:wide]:
+        chart_card(card)
+    cards_in_grid(content.cards[wide:])

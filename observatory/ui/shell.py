@@ -15,6 +15,8 @@ def pages() -> list:
     return [
         st.Page("app_pages/vue_ensemble.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True),
         st.Page("app_pages/salaires.py", title="Salaires", icon=":material/euro:"),
+        st.Page("app_pages/recrutement.py", title="Recrutement et postes vacants", icon=":material/work:"),
+        st.Page("app_pages/formation.py", title="Formation", icon=":material/school:"),
     ]
 
 

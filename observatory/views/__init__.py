@@ -7,12 +7,14 @@ from collections.abc import Callable
 from observatory.cards import PageContent
 from observatory.filters import Filters
 from observatory.tables import TableBuilder
-from observatory.views import memo, overview, salaries
+from observatory.views import memo, overview, recruitment, salaries, training
 
 # Page key (as the pages and the content cache name them) -> content function.
 CONTENTS: dict[str, Callable[[TableBuilder, Filters], PageContent]] = {
     "vue_ensemble": overview.content,
     "salaires": salaries.content,
+    "recrutement": recruitment.content,
+    "formation": training.content,
 }
 
 

@@ -1,5 +1,5 @@
-"""Pieces every view uses: yearly series, bar cards, and the guard that turns a figure that
-cannot be published into a notice instead of an error."""
+"""Pieces every view uses: key-figure tiles, yearly series, bar and trend cards, and the guard
+that turns a figure that cannot be published into a notice instead of an error."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from observatory import charts, indicators, secrecy
-from observatory.cards import ChartCard, DataTable, Notice, describe_filters, file_stem, rows_of, source_line
+from observatory import formatting as fmt
+from observatory.cards import ChartCard, DataTable, Notice, Tile, describe_filters, file_stem, rows_of, source_line
 from observatory.charts import Frame
 from observatory.filters import Filters
-from observatory.tables import DIMENSION_LABELS, ProtectedTable, TableBuilder
+from observatory.tables import DIMENSION_LABELS, ProtectedTable, TableBuilder, dimension_labels
 from observatory.warehouse import QueryError
 
 UNAVAILABLE = "Ce graphique n'a pas pu être calculé ; réessayez dans un instant."
@@ -60,6 +61,29 @@ def extremes(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
     return ordered.iloc[0], ordered.iloc[-1]
 
 
+def in_list_order(rows: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Rows in the natural order of the dimension's code list (sizes, age bands, months)."""
+    order = {code: i for i, code in enumerate(dimension_labels(dimension))}
+    return rows.assign(_order=rows["code"].map(order)).sort_values("_order").drop(columns="_order")
+
+
+def extremes_title(template: str, single: str, fallback: str, unit: str) -> Callable[[pd.DataFrame], str]:
+    """The finding of a bar chart: highest against lowest; the one figure when a single row is
+    published; `fallback` when none is."""
+    def title(rows: pd.DataFrame) -> str:
+        pair = extremes(rows)
+        if pair is None:
+            published = rows.dropna(subset=["value"])
+            if len(published) == 1:
+                only = published.iloc[0]
+                return single.format(label=only["label"], value=fmt.by_unit(only["value"], unit))
+            return fallback
+        low, high = pair
+        return template.format(high=high["label"], high_value=fmt.by_unit(high["value"], unit),
+                               low=low["label"], low_value=fmt.by_unit(low["value"], unit))
+    return title
+
+
 @dataclass(frozen=True)
 class BarSpec:
     key: str
@@ -67,16 +91,24 @@ class BarSpec:
     dimension: str
     title: Callable[[pd.DataFrame], str]  # the finding, written from the published rows
     select: str | None = None
+    in_list_order: bool = False  # ordered sizes, age bands, months: not sorted by value
+    top: int | None = None  # only the `top` largest published values (long lists: occupations)
+    exclude: tuple[str, ...] = ()  # codes left out of the chart (a "none" category)
 
 
 def bar_card(builder: TableBuilder, spec: BarSpec, filters: Filters) -> ChartCard:
     measure = indicators.MEASURES[spec.measure]
     table: ProtectedTable = builder.build(measure.dataset, (spec.dimension,), spec.measure, filters)
     rows = rows_of(table, spec.dimension)
+    rows = rows[~rows["code"].isin(spec.exclude)]
+    if spec.in_list_order:
+        rows = in_list_order(rows, spec.dimension)
+    if spec.top:
+        rows = rows.dropna(subset=["value"]).sort_values("value", ascending=False, kind="stable").head(spec.top)
     frame = Frame(spec.title(rows), f"{measure.label} · {describe_filters(filters, table.years)}",
                   source_line(builder.warehouse.snapshot))
     colours = charts.branch_colours() if spec.dimension == "branch" else None
-    figure = charts.bar_chart(rows, frame, unit=measure.unit, colours=colours)
+    figure = charts.bar_chart(rows, frame, unit=measure.unit, colours=colours, sort=not spec.in_list_order)
     data = DataTable(pd.DataFrame({DIMENSION_LABELS[spec.dimension]: rows["label"], measure.label: rows["value"]}),
                      {measure.label: measure.unit})
     return ChartCard(spec.key, frame, figure, data, file_stem(spec.measure, (spec.dimension,), filters, table.years),
@@ -109,6 +141,24 @@ def trend_card(builder: TableBuilder, key: str, measure_code: str, filters: Filt
                      definition_of(measure_code), alt=f"Courbe : {measure.label} par année.")
 
 
+def trend_title(code: str) -> Callable[[dict[int, float | None]], str]:
+    """The finding of a ten-year line: first and last level of a share, else the change."""
+    measure = indicators.MEASURES[code]
+
+    def title(series: dict[int, float | None]) -> str:
+        first, last = min(series, default=0), max(series, default=0)
+        change = change_between(series, first, last)
+        if change is None:
+            return f"{measure.label} depuis {first}"
+        if measure.unit == "share":
+            return f"{measure.label} : {fmt.percent(series[first])} en {first}, {fmt.percent(series[last])} en {last}"
+        if abs(change) <= 0.005:
+            return f"{measure.label} : stable entre {first} et {last}"
+        verb = "en hausse" if change > 0 else "en baisse"
+        return f"{measure.label} : {verb} de {fmt.percent(abs(change))} entre {first} et {last}"
+    return title
+
+
 def change_between(series: dict[int, float | None], first: int, last: int) -> float | None:
     """Relative change between two published years (None if either is secret or zero)."""
     start, end = series.get(first), series.get(last)
@@ -129,3 +179,94 @@ def sentences_from(*writers: Callable[[], str | None]) -> tuple[str, ...]:
         if sentence:
             written.append(sentence)
     return tuple(written)
+
+
+def tile(builder: TableBuilder, code: str, filters: Filters) -> Tile:
+    """A key figure of the selected year with its change on the previous year (in points for a
+    share); "secret" when the population cannot be published."""
+    measure = indicators.MEASURES[code]
+    year = filters.effective_year
+    try:
+        series = by_year(builder, code, filters)
+    except secrecy.PopulationTooSmall as refused:
+        return Tile(code, measure.label, "secret", None, refused.message)
+    except QueryError:
+        return Tile(code, measure.label, "indisponible", None, "Ce chiffre n'a pas pu être calculé.")
+    value, previous = series.get(year), series.get(year - 1)
+    delta = None
+    if value is not None and previous is not None:
+        if measure.unit == "share":
+            delta = points(value - previous) + f" par rapport à {year - 1}"
+        elif previous:
+            delta = fmt.signed_percent(value / previous - 1) + f" par rapport à {year - 1}"
+    return Tile(code, measure.label, fmt.by_unit(value, measure.unit), delta, measure.definition)
+
+
+def points(difference: float) -> str:
+    """A difference of two shares in percentage points: `+1,2 pt`."""
+    sign = "+" if difference >= 0 else "\u2212"
+    return f"{sign}{fmt.number(abs(difference) * 100, 1)}\u202fpt"
+
+
+def scatter_card(builder: TableBuilder, key: str, x_code: str, y_code: str, dimension: str, filters: Filters,
+                 title: Callable[[pd.DataFrame], str], select: str | None = None) -> ChartCard:
+    """Two measures of the same cells against each other (rows code, label, x, y; secret rows
+    listed in the table, not drawn)."""
+    x_measure, y_measure = indicators.MEASURES[x_code], indicators.MEASURES[y_code]
+    xs = by_dimension(builder, x_code, dimension, filters)
+    ys = by_dimension(builder, y_code, dimension, filters)
+    # Outer: a cell may exist on one side only (the two measures need not honour the same filters).
+    rows = xs.rename(columns={"value": "x"})[["code", "label", "x"]].merge(
+        ys.rename(columns={"value": "y"})[["code", "label", "y"]], on=["code", "label"], how="outer")
+    years = (filters.effective_year,) * 2
+    frame = Frame(title(rows), f"{y_measure.label} et {x_measure.label.lower()} par "
+                  f"{DIMENSION_LABELS[dimension].lower()} · {describe_filters(filters, years)}",
+                  source_line(builder.warehouse.snapshot))
+    colours = charts.branch_colours() if dimension == "branch" else None
+    figure = charts.scatter_chart(rows.dropna(subset=["x", "y"]), frame, charts.Axis(x_measure.label, x_measure.unit),
+                                  charts.Axis(y_measure.label, y_measure.unit), colours)
+    data = DataTable(pd.DataFrame({DIMENSION_LABELS[dimension]: rows["label"], x_measure.label: rows["x"],
+                                   y_measure.label: rows["y"]}),
+                     {x_measure.label: x_measure.unit, y_measure.label: y_measure.unit})
+    return ChartCard(key, frame, figure, data, file_stem(f"{y_code}_{x_code}", (dimension,), filters, years),
+                     definition_of(y_code, x_code), select,
+                     alt=f"Nuage de points : {y_measure.label} selon {x_measure.label.lower()}, "
+                         f"un point par {DIMENSION_LABELS[dimension].lower()}.")
+
+
+def yearly_lines_card(builder: TableBuilder, key: str, measure_code: str, dimension: str, filters: Filters,
+                      title: Callable[[pd.DataFrame], str], note: str = "") -> ChartCard:
+    """Ten years of one measure, one line per code of `dimension` (a year x dimension table;
+    `title` reads its published rows: year, code, label, value)."""
+    measure = indicators.MEASURES[measure_code]
+    table = builder.build(measure.dataset, ("year", dimension), measure_code, filters)
+    rows = pd.DataFrame({"year": table.frame["year"].astype(int), "code": table.frame[dimension].astype(str),
+                         "label": table.frame[f"{dimension}_label"], "value": table.frame["value"].astype(float)})
+    years = list(range(table.years[0], table.years[1] + 1))
+    labels = dimension_labels(dimension)
+    present = [code for code in labels if code in set(rows["code"])]
+    wide = rows.pivot(index="year", columns="code", values="value").reindex(index=years, columns=present)
+    palette = charts.TEMPLATE.layout.colorway
+    series = [charts.Series(labels[code], years, wide[code].tolist(), colour=palette[i % len(palette)])
+              for i, code in enumerate(present)]
+    frame = Frame(title(rows), f"{measure.label} par {DIMENSION_LABELS[dimension].lower()} · "
+                  f"{describe_filters(filters, table.years)}", source_line(builder.warehouse.snapshot), wide=True)
+    figure = charts.line_chart(series, frame, unit=measure.unit)
+    data = DataTable(pd.DataFrame({"Année": [str(y) for y in years],
+                                   **{labels[code]: wide[code].to_numpy() for code in present}}),
+                     {labels[code]: measure.unit for code in present})
+    return ChartCard(key, frame, figure, data, file_stem(measure_code, ("year", dimension), filters, table.years),
+                     definition_of(measure_code) + (f"\n\n{note}" if note else ""),
+                     alt=f"Courbes : {measure.label} par année, une par {DIMENSION_LABELS[dimension].lower()}.")
+
+
+def access_by_size_sentence(builder: TableBuilder, filters: Filters) -> str | None:
+    """Training access in the smallest structures against the largest (the classic inequality)."""
+    rows = in_list_order(by_dimension(builder, "taux_acces", "employer_size", filters), "employer_size")
+    rows = rows.dropna(subset=["value"])
+    if len(rows) < 2:
+        return None
+    small, large = rows.iloc[0], rows.iloc[-1]
+    return (f"L'accès à la formation dépend de la taille de la structure : {fmt.percent(small['value'])} "
+            f"des salariés en ont bénéficié dans les structures de {small['label'].lower()}, contre "
+            f"{fmt.percent(large['value'])} dans celles de {large['label'].lower()}.")

@@ -20,6 +20,7 @@ from observatory.views.common import (
     change_between,
     definition_of,
     extremes,
+    extremes_title,
     guarded,
     sentences_from,
     total,
@@ -100,40 +101,24 @@ def evolution_card(builder: TableBuilder, filters: Filters) -> ChartCard:
                      alt="Courbes du salaire médian en euros courants et constants et du SMIC.")
 
 
-def _extremes_title(template: str, single: str, fallback: str, unit: str):
-    """The finding: highest against lowest; the one figure when a single row is published."""
-    def title(rows: pd.DataFrame) -> str:
-        pair = extremes(rows)
-        if pair is None:
-            published = rows.dropna(subset=["value"])
-            if len(published) == 1:
-                only = published.iloc[0]
-                return single.format(label=only["label"], value=fmt.by_unit(only["value"], unit))
-            return fallback
-        low, high = pair
-        return template.format(high=high["label"], high_value=fmt.by_unit(high["value"], unit),
-                               low=low["label"], low_value=fmt.by_unit(low["value"], unit))
-    return title
-
-
 BAR_SPECS = (
-    BarSpec("ratio_smic", "ratio_smic", "branch", _extremes_title(
+    BarSpec("ratio_smic", "ratio_smic", "branch", extremes_title(
         "Le salaire médian vaut {high_value} SMIC en {high}, {low_value} en {low}",
         "Le salaire médian vaut {value} SMIC en {label}",
         "Salaire médian rapporté au SMIC", "ratio"), select="branch"),
-    BarSpec("proche_smic", "part_proche_smic", "branch", _extremes_title(
+    BarSpec("proche_smic", "part_proche_smic", "branch", extremes_title(
         "{high} : {high_value} des salariés payés moins de 1,1 SMIC, contre {low_value} en {low}",
         "{label} : {value} des salariés payés moins de 1,1 SMIC",
         "Part des salariés payés près du SMIC", "share"), select="branch"),
-    BarSpec("ecart_fh", "ecart_salarial_fh", "branch", _extremes_title(
+    BarSpec("ecart_fh", "ecart_salarial_fh", "branch", extremes_title(
         "L'écart salarial femmes-hommes atteint {high_value} en {high}, {low_value} en {low}",
         "L'écart salarial femmes-hommes atteint {value} en {label}",
         "Écart salarial femmes-hommes", "share"), select="branch"),
-    BarSpec("temps_partiel", "temps_partiel", "branch", _extremes_title(
+    BarSpec("temps_partiel", "temps_partiel", "branch", extremes_title(
         "{high} : {high_value} des salariés à temps partiel, contre {low_value} en {low}",
         "{label} : {value} des salariés à temps partiel",
         "Part du temps partiel", "share"), select="branch"),
-    BarSpec("regions", "salaire_median", "region", _extremes_title(
+    BarSpec("regions", "salaire_median", "region", extremes_title(
         "Salaire médian : {high_value} en {high}, {low_value} en {low}",
         "Salaire médian : {value} en {label}",
         "Salaire médian par région", "eur"), select="region"),
