@@ -14,4 +14,4 @@ st.title("Formation")
 st.caption(f"Actions de formation commencées en {selection.effective_year}, tous financements. Un stagiaire est "
            "une personne distincte, comptée une fois quel que soit le nombre de ses actions. Cellules de "
            "moins de 11 personnes ou 3 structures : secret.")
-card.page_body(content, wide=1)  # the schemes' ten years: eight lines
+card.page_body(content, wide=2)  # the schemes' ten years (eight lines), the certifications' long names

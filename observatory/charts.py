@@ -36,7 +36,7 @@ TEMPLATE = go.layout.Template(
     layout=go.Layout(
         separators=", ",  # decimal comma, (narrow) space for thousands
         font={"family": FONT, "size": 13, "color": "#1E1E1E"},
-        colorway=[MAIN, SECOND, THIRD, "#CC79A7", "#56B4E9", "#E69F00", "#0072B2", "#F0E442"],
+        colorway=[MAIN, SECOND, THIRD, "#CC79A7", "#56B4E9", "#E69F00", "#555555", "#F0E442"],
         paper_bgcolor="white", plot_bgcolor="white",
         hoverlabel={"font": {"family": FONT}, "bgcolor": "white"},
         xaxis={"gridcolor": "#E5E5E5", "zerolinecolor": "#9E9E9E", "automargin": True},
@@ -72,7 +72,7 @@ class Frame:
 # Characters per line (title 15 px bold, subtitle 12 px, source 11 px) for a half-width card
 # (about 370 px on a 1280 px laptop screen) and a full-width one (about 800 px).
 WRAP = {False: (40, 56, 62), True: (90, 125, 135)}
-TITLE_LINE, SUBTITLE_LINE, SOURCE_LINE, LEGEND_ROW = 20, 16, 15, 26
+TITLE_LINE, SUBTITLE_LINE, SOURCE_LINE, LEGEND_ROW, AXIS_TITLE = 20, 16, 15, 26, 22
 
 
 TICK_SUFFIX = {"eur": " €", "share": " %"}
@@ -83,13 +83,19 @@ def _value_axis(unit: str) -> dict[str, str]:
     return {"tickformat": ",~f", "ticksuffix": TICK_SUFFIX.get(unit, "")}
 
 
+def _log_axis(low: float, high: float) -> dict[str, object]:
+    """A logarithmic axis ticked at the powers of ten, written in French (`10 000`)."""
+    powers = [10 ** k for k in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)]
+    return {"type": "log", "tickvals": powers, "ticktext": [fmt.number(p) for p in powers]}
+
+
 def _plotted(values: pd.Series, unit: str) -> pd.Series:
     """Shares are plotted in percent so the axis reads `45 %`."""
     return values * 100 if unit == "share" else values
 
 
 def _figure(traces: list[dict], frame: Frame, height: int, *, left_labels: Sequence[str],
-            legend: Sequence[str] = (), right: int = 20, **layout: object) -> go.Figure:
+            legend: Sequence[str] = (), right: int = 20, axis_titles: bool = False, **layout: object) -> go.Figure:
     """Assemble from plain dicts: one validation pass (building trace by trace through the
     graph objects API costs ten times more, and pages draw up to ten figures).
 
@@ -104,14 +110,15 @@ def _figure(traces: list[dict], frame: Frame, height: int, *, left_labels: Seque
     source_lines = _wrapped(frame.source, source_width)
     top = (24 + TITLE_LINE * len(title_lines) + SUBTITLE_LINE * len(subtitle_lines)
            + LEGEND_ROW * _legend_rows(legend, frame.wide))
-    bottom = 48 + SOURCE_LINE * len(source_lines)
-    left = 14 + math.ceil(7.2 * max((len(label) for label in left_labels), default=4))
+    title_room = AXIS_TITLE if axis_titles else 0  # below the x ticks, left of the y ticks
+    bottom = 48 + title_room + SOURCE_LINE * len(source_lines)
+    left = 14 + title_room + math.ceil(7.2 * max((len(label) for label in left_labels), default=4))
     title = {"text": "<b>" + "<br>".join(title_lines) + "</b>", "x": 0, "xanchor": "left", "xref": "container",
              "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 20, "l": 4}, "font": {"size": 15},
              "subtitle": {"text": "<br>".join(subtitle_lines), "font": {"size": 12}}}
     source = {"text": "<br>".join(source_lines), "showarrow": False, "xref": "paper", "yref": "paper", "x": 0,
-              "xshift": 4 - left, "y": 0, "yshift": -40, "xanchor": "left", "yanchor": "top", "align": "left",
-              "font": {"size": 11, "color": "#555555"}}
+              "xshift": 4 - left, "y": 0, "yshift": -40 - title_room, "xanchor": "left", "yanchor": "top",
+              "align": "left", "font": {"size": 11, "color": "#555555"}}
     extra_height = top + bottom - 160  # the height arguments assume the template's 90 + 70 margins
     return go.Figure({"data": traces, "layout": {
         "template": TEMPLATE_NAME, "height": height + max(0, extra_height), "title": title,
@@ -119,11 +126,13 @@ def _figure(traces: list[dict], frame: Frame, height: int, *, left_labels: Seque
 
 
 def _legend_rows(names: Sequence[str], wide: bool) -> int:
-    """Rows of a horizontal legend (about 6.5 px a character and 45 px of symbol and gap)."""
+    """Rows of a horizontal legend. Plotly aligns wrapped entries in columns as wide as the
+    longest one (about 6.5 px a character and 45 px of symbol and gap)."""
     if not names:
         return 0
-    width = sum(45 + 6.5 * len(name) for name in names)
-    return math.ceil(width / (860 if wide else 400))
+    entry = 45 + 6.5 * max(len(name) for name in names)
+    per_row = max(1, int((860 if wide else 400) // entry))
+    return math.ceil(len(names) / per_row)
 
 
 def _wrapped(text: str, width: int) -> list[str]:
@@ -157,8 +166,10 @@ def bar_chart(rows: pd.DataFrame, frame: Frame, *, unit: str, colours: dict[str,
         "hovertemplate": "%{y} : %{customdata[1]}<extra></extra>",
     }
     # Labels are written beyond the bars' ends: room on the right for `1 234 €`.
+    # No value axis: each bar carries its value, and beside long labels the ticks would be
+    # crowded into a few pixels (and turn vertical).
     return _figure([bar], frame, max(260, 150 + 28 * len(rows)), left_labels=bar["y"], right=72,
-                   xaxis=_value_axis(unit))
+                   xaxis={"showticklabels": False, "showgrid": False, "rangemode": "tozero"})
 
 
 @dataclass(frozen=True)
@@ -170,8 +181,9 @@ class Series:
     dash: str = "solid"
 
 
-def line_chart(series: Sequence[Series], frame: Frame, *, unit: str) -> go.Figure:
-    """Yearly lines; a secret year is a gap in the line, with "secret" in the hover."""
+def line_chart(series: Sequence[Series], frame: Frame, *, unit: str, log_scale: bool = False) -> go.Figure:
+    """Yearly lines; a secret year is a gap in the line, with "secret" in the hover. With
+    `log_scale`, a logarithmic value axis when the lines are far apart."""
     traces = []
     for line in series:
         values = pd.Series(list(line.values), dtype=float)
@@ -182,10 +194,18 @@ def line_chart(series: Sequence[Series], frame: Frame, *, unit: str) -> go.Figur
             "customdata": [fmt.by_unit(None if pd.isna(v) else float(v), unit) for v in values],
             "hovertemplate": f"{_escape(line.name)} %{{x}} : %{{customdata}}<extra></extra>",
         })
-    highest = max((v for t in traces for v in t["y"] if v is not None), default=0.0)
+    shown = [v for t in traces for v in t["y"] if v is not None]
+    highest = max(shown, default=0.0)
     tick = fmt.number(highest) + TICK_SUFFIX.get(unit, "")
+    value_axis: dict[str, object] = {"rangemode": "tozero", **_value_axis(unit)}
+    if log_scale and shown and min(shown) > 0 and highest / min(shown) > 20:
+        # Lines two orders of magnitude apart (300 000 trainees in the plan, 5 000 apprentices):
+        # on a linear axis the small ones are flat at zero and their growth is invisible.
+        value_axis = {**_log_axis(min(shown), highest),
+                      "title": {"text": "échelle logarithmique", "font": {"size": 11}}}
     return _figure(traces, frame, 420, left_labels=[tick], legend=[line.name for line in series],
-                   xaxis={"dtick": 1, "tickformat": "d"}, yaxis={"rangemode": "tozero", **_value_axis(unit)})
+                   # Every other year on a half-width card: ten labels would turn vertical.
+                   xaxis={"dtick": 1 if frame.wide else 2, "tickformat": "d"}, yaxis=value_axis)
 
 
 @dataclass(frozen=True)
@@ -205,15 +225,24 @@ def scatter_chart(points: pd.DataFrame, frame: Frame, x: Axis, y: Axis,
              for label, vx, vy in zip(points["label"], points["x"], points["y"], strict=True)]
     marker = {"type": "scatter", "mode": "markers+text", "x": _plotted(points["x"], x.unit).tolist(),
               "y": _plotted(points["y"], y.unit).tolist(), "text": points["label"].tolist(),
-              "textposition": "top center", "textfont": {"size": 10},
+              "textposition": "top center", "textfont": {"size": 10}, "cliponaxis": False,
               "marker": {"size": 12, "color": [(colours or {}).get(c, MAIN) for c in codes],
                          "line": {"width": 1, "color": "white"}},
               "customdata": [[c, h] for c, h in zip(codes, hover, strict=True)],
               "hovertemplate": "%{customdata[1]}<extra></extra>"}
     highest = max(marker["y"], default=0.0)
     tick = fmt.number(highest) + TICK_SUFFIX.get(y.unit, "")
-    return _figure([marker], frame, 440, left_labels=[tick], showlegend=False,
-                   xaxis={"title": {"text": _escape(x.title)}, **_value_axis(x.unit)},
+    # Sizes span two orders of magnitude (a few thousand to 200 000 employees): a log scale
+    # keeps the small cells apart instead of piling them against the axis.
+    low, high = (float(points["x"].min()), float(points["x"].max())) if len(points) else (0.0, 0.0)
+    log_x = low > 0 and high / low > 20
+    x_axis = {"title": {"text": _escape(x.title) + (" (échelle logarithmique)" if log_x else "")},
+              "nticks": 5, **_value_axis(x.unit)}
+    if log_x:
+        x_axis.update(_log_axis(low, high))
+    # Room on the right for the label of the rightmost point.
+    return _figure([marker], frame, 480, left_labels=[tick], showlegend=False, axis_titles=True, right=80,
+                   xaxis=x_axis,
                    yaxis={"title": {"text": _escape(y.title)}, "rangemode": "tozero", **_value_axis(y.unit)})
 
 

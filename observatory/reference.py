@@ -165,7 +165,7 @@ def code_lists() -> dict[str, CodeList]:
         "age_band": CodeList("age_band", AGE_BANDS),
         "employer_size": CodeList("employer_size", EMPLOYER_SIZES),
         "contract": CodeList("contract", CONTRACTS),
-        "scheme": CodeList("scheme", dict(zip(schemes()["code"], schemes()["label"], strict=True))),
+        "scheme": CodeList("scheme", dict(zip(schemes()["code"], schemes()["short_label"], strict=True))),
     }
 
 

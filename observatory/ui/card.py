@@ -49,18 +49,21 @@ def chart_card(card: ChartCard | Notice) -> None:
                             alt=card.alt)
         with st.expander("Voir les données"):
             st.table(card.data.display(), hide_index=True)
-        left, right = st.columns([1, 3], vertical_alignment="center")
-        left.download_button("Télécharger (CSV)", data=card.data.csv(), file_name=f"{card.file_stem}.csv",
-                             mime="text/csv", on_click="ignore", key=f"csv_{card.key}")
-        right.caption(card.frame.source)
+        st.download_button("Télécharger (CSV)", data=card.data.csv(), file_name=f"{card.file_stem}.csv",
+                           mime="text/csv", on_click="ignore", key=f"csv_{card.key}")
+        st.caption(card.frame.source)
         with st.expander("Définition"):
             st.markdown(card.definition)
 
 
+TILES_PER_ROW = 3  # six tiles in one row cut their figures on a 1280 px screen
+
+
 def tiles(shown: Sequence[Tile]) -> None:
-    """Key figures in one row, each with its change on the previous year and its definition."""
-    for column, tile in zip(st.columns(len(shown)), shown, strict=True):
-        column.metric(tile.label, tile.value, delta=tile.delta, delta_color="off", help=tile.help, border=True)
+    """Key figures, three a row, each with its change on the previous year and its definition."""
+    for start in range(0, len(shown), TILES_PER_ROW):
+        for column, tile in zip(st.columns(TILES_PER_ROW), shown[start:start + TILES_PER_ROW], strict=False):
+            column.metric(tile.label, tile.value, delta=tile.delta, delta_color="off", help=tile.help, border=True)
 
 
 def findings(sentences: Sequence[str]) -> None:

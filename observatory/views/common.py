@@ -94,6 +94,8 @@ class BarSpec:
     in_list_order: bool = False  # ordered sizes, age bands, months: not sorted by value
     top: int | None = None  # only the `top` largest published values (long lists: occupations)
     exclude: tuple[str, ...] = ()  # codes left out of the chart (a "none" category)
+    wide: bool = False  # drawn at full width (long labels)
+    note: str = ""  # added to the definition (a glossary of the categories)
 
 
 def bar_card(builder: TableBuilder, spec: BarSpec, filters: Filters) -> ChartCard:
@@ -106,13 +108,13 @@ def bar_card(builder: TableBuilder, spec: BarSpec, filters: Filters) -> ChartCar
     if spec.top:
         rows = rows.dropna(subset=["value"]).sort_values("value", ascending=False, kind="stable").head(spec.top)
     frame = Frame(spec.title(rows), f"{measure.label} · {describe_filters(filters, table.years)}",
-                  source_line(builder.warehouse.snapshot))
+                  source_line(builder.warehouse.snapshot), wide=spec.wide)
     colours = charts.branch_colours() if spec.dimension == "branch" else None
     figure = charts.bar_chart(rows, frame, unit=measure.unit, colours=colours, sort=not spec.in_list_order)
     data = DataTable(pd.DataFrame({DIMENSION_LABELS[spec.dimension]: rows["label"], measure.label: rows["value"]}),
                      {measure.label: measure.unit})
     return ChartCard(spec.key, frame, figure, data, file_stem(spec.measure, (spec.dimension,), filters, table.years),
-                     _definition(measure, table), spec.select,
+                     _definition(measure, table) + (f"\n\n{spec.note}" if spec.note else ""), spec.select,
                      alt=f"Diagramme en barres : {measure.label} par {DIMENSION_LABELS[spec.dimension].lower()}.")
 
 
@@ -209,7 +211,7 @@ def points(difference: float) -> str:
 
 
 def scatter_card(builder: TableBuilder, key: str, x_code: str, y_code: str, dimension: str, filters: Filters,
-                 title: Callable[[pd.DataFrame], str], select: str | None = None) -> ChartCard:
+                 title: Callable[[pd.DataFrame], str], select: str | None = None, wide: bool = False) -> ChartCard:
     """Two measures of the same cells against each other (rows code, label, x, y; secret rows
     listed in the table, not drawn)."""
     x_measure, y_measure = indicators.MEASURES[x_code], indicators.MEASURES[y_code]
@@ -221,7 +223,7 @@ def scatter_card(builder: TableBuilder, key: str, x_code: str, y_code: str, dime
     years = (filters.effective_year,) * 2
     frame = Frame(title(rows), f"{y_measure.label} et {x_measure.label.lower()} par "
                   f"{DIMENSION_LABELS[dimension].lower()} · {describe_filters(filters, years)}",
-                  source_line(builder.warehouse.snapshot))
+                  source_line(builder.warehouse.snapshot), wide=wide)
     colours = charts.branch_colours() if dimension == "branch" else None
     figure = charts.scatter_chart(rows.dropna(subset=["x", "y"]), frame, charts.Axis(x_measure.label, x_measure.unit),
                                   charts.Axis(y_measure.label, y_measure.unit), colours)
@@ -251,7 +253,7 @@ def yearly_lines_card(builder: TableBuilder, key: str, measure_code: str, dimens
               for i, code in enumerate(present)]
     frame = Frame(title(rows), f"{measure.label} par {DIMENSION_LABELS[dimension].lower()} · "
                   f"{describe_filters(filters, table.years)}", source_line(builder.warehouse.snapshot), wide=True)
-    figure = charts.line_chart(series, frame, unit=measure.unit)
+    figure = charts.line_chart(series, frame, unit=measure.unit, log_scale=True)
     data = DataTable(pd.DataFrame({"Année": [str(y) for y in years],
                                    **{labels[code]: wide[code].to_numpy() for code in present}}),
                      {labels[code]: measure.unit for code in present})

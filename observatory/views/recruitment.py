@@ -151,12 +151,12 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
 
 def content(builder: TableBuilder, filters: Filters) -> PageContent:
     tiles = tuple(tile(builder, code, filters) for code in TILE_MEASURES)
-    cards = [guarded(f"tendance_{code}", MEASURES[code].label,
-                     lambda code=code: trend_card(builder, f"tendance_{code}", code, filters, trend_title(code)))
-             for code in TREND_MEASURES]
-    cards.append(guarded("vacance_effectif", "Taux de vacance et effectif par branche",
-                         lambda: scatter_card(builder, "vacance_effectif", "effectif", "taux_vacance", "branch",
-                                              filters, _vacancy_against_headcount_title, select="branch")))
+    cards = [guarded("vacance_effectif", "Taux de vacance et effectif par branche",  # wide, first
+                     lambda: scatter_card(builder, "vacance_effectif", "effectif", "taux_vacance", "branch", filters,
+                                          _vacancy_against_headcount_title, select="branch", wide=True))]
+    cards += [guarded(f"tendance_{code}", MEASURES[code].label,
+                      lambda code=code: trend_card(builder, f"tendance_{code}", code, filters, trend_title(code)))
+              for code in TREND_MEASURES]
     cards += [guarded(spec.key, MEASURES[spec.measure].label, lambda spec=spec: bar_card(builder, spec, filters))
               for spec in BAR_SPECS]
     return PageContent(findings(builder, filters), tuple(cards), tiles)

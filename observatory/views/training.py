@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from observatory import formatting as fmt
+from observatory import reference
 from observatory.cards import PageContent
 from observatory.filters import Filters
 from observatory.indicators import MEASURES
@@ -52,6 +53,20 @@ def _top_title(rows: pd.DataFrame) -> str:
     return f"Certification la plus préparée : {first['label']} ({fmt.number(first['value'])} stagiaires)"
 
 
+def _scheme_glossary() -> str:
+    """Full names of the abbreviated schemes, and the year of those created since 2016."""
+    schemes = reference.schemes()
+    entries = [f"{short} : {label}" + (f", depuis {since}" if since > reference.YEARS[0] else "")
+               for short, label, since in zip(schemes["short_label"], schemes["label"], schemes["available_from"],
+                                              strict=True)
+               if short != label or since > reference.YEARS[0]]
+    return "**Dispositifs** : " + " ; ".join(entries) + "."
+
+
+SCHEME_GLOSSARY = _scheme_glossary()
+
+CERTIFICATIONS = BarSpec("certifications", "stagiaires", "certification", _top_title, top=TOP_CERTIFICATIONS,
+                         exclude=(NO_CERTIFICATION,), wide=True)
 BAR_SPECS = (
     BarSpec("acces_taille", "taux_acces", "employer_size", _first_and_last_title(
         "Taux d'accès : {first_value} dans les structures de {first}, {last_value} dans celles de {last}",
@@ -68,18 +83,16 @@ BAR_SPECS = (
         "Taux d'accès à la formation par branche", "share"), select="branch"),
     BarSpec("dispositifs", "stagiaires", "scheme", extremes_title(
         "Dispositif le plus suivi : {high} ({high_value} stagiaires)", "{label} : {value} stagiaires",
-        "Stagiaires par dispositif", "count")),
+        "Stagiaires par dispositif", "count"), note=SCHEME_GLOSSARY),
     BarSpec("heures_dispositif", "heures_par_stagiaire", "scheme", extremes_title(
         "De {low_value} heures par stagiaire ({low}) à {high_value} ({high})", "{label} : {value} heures par stagiaire",
-        "Heures par stagiaire et par dispositif", "hours")),
+        "Heures par stagiaire et par dispositif", "hours"), note=SCHEME_GLOSSARY),
     BarSpec("cout_dispositif", "cout_par_stagiaire", "scheme", extremes_title(
         "De {low_value} par stagiaire ({low}) à {high_value} ({high})", "{label} : {value} par stagiaire",
-        "Coût par stagiaire et par dispositif", "eur")),
+        "Coût par stagiaire et par dispositif", "eur"), note=SCHEME_GLOSSARY),
     BarSpec("cout_horaire_dispositif", "cout_horaire", "scheme", extremes_title(
         "Coût horaire : de {low_value} ({low}) à {high_value} ({high})", "{label} : {value} de l'heure",
-        "Coût horaire par dispositif", "eur")),
-    BarSpec("certifications", "stagiaires", "certification", _top_title, top=TOP_CERTIFICATIONS,
-            exclude=(NO_CERTIFICATION,)),
+        "Coût horaire par dispositif", "eur"), note=SCHEME_GLOSSARY),
     BarSpec("alternance_branche", "entrees_alternance", "branch", extremes_title(
         "Entrées en alternance : {high_value} en {high}, {low_value} en {low}",
         "Entrées en alternance en {label} : {value}", "Entrées en alternance par branche", "count"),
@@ -143,7 +156,7 @@ def content(builder: TableBuilder, filters: Filters) -> PageContent:
     tiles = tuple(tile(builder, code, filters) for code in TILE_MEASURES)
     cards = [guarded("dispositifs_evolution", "Stagiaires par dispositif depuis 2016",
                      lambda: yearly_lines_card(builder, "dispositifs_evolution", "stagiaires", "scheme", filters,
-                                               _schemes_title, PER_SCHEME_NOTE))]
+                                               _schemes_title, f"{PER_SCHEME_NOTE}\n\n{SCHEME_GLOSSARY}"))]
     cards += [guarded(spec.key, MEASURES[spec.measure].label, lambda spec=spec: bar_card(builder, spec, filters))
-              for spec in BAR_SPECS]
+              for spec in (CERTIFICATIONS, *BAR_SPECS)]  # the two wide cards first
     return PageContent(findings(builder, filters), tuple(cards), tiles)
