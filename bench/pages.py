@@ -24,7 +24,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import arguments, p50, p95, peak_rss_mb, print_table, save, snapshot_at  # noqa: E402
 
-PAGES = {"Vue d'ensemble": "app_pages/vue_ensemble.py", "Salaires": "app_pages/salaires.py"}
+# Page name -> (script, key of its content function in views.CONTENTS).
+PAGES = {"Vue d'ensemble": ("app_pages/vue_ensemble.py", "vue_ensemble"),
+         "Salaires": ("app_pages/salaires.py", "salaires"),
+         "Recrutement": ("app_pages/recrutement.py", "recrutement"),
+         "Formation": ("app_pages/formation.py", "formation")}
 # What a regional analyst does: year, a branch, a region, then person filters, then back.
 JOURNEY: tuple[dict[str, list[str]], ...] = (
     {},
@@ -50,7 +54,7 @@ def _landing(page: str):
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
-    if page != PAGES["Vue d'ensemble"]:
+    if page != PAGES["Vue d'ensemble"][0]:
         app.run()  # AppTest learns the pages from a first run (on the default page)
         app.switch_page(page)
     started = time.perf_counter()
@@ -83,13 +87,12 @@ def bench_page(name: str, page: str, repeat: int) -> dict[str, object]:
 
 def bench_content(name: str, repeat: int) -> dict[str, object]:
     """The same journey through the page's content function alone (no Streamlit)."""
-    from observatory import snapshots
+    from observatory import snapshots, views
     from observatory.filters import from_query
     from observatory.tables import TableBuilder
-    from observatory.views import overview, salaries
     from observatory.warehouse import open_shared
 
-    build = {"Vue d'ensemble": overview.content, "Salaires": salaries.content}[name]
+    build = views.CONTENTS[PAGES[name][1]]
     warehouse = open_shared(snapshots.active())
     builder = TableBuilder(warehouse)
     changed, repeated = [], []
@@ -122,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             resources.warm_up(resources.table_builder_for(snapshots.active()))
             print(f"préchauffage : {time.perf_counter() - started:.1f} s")
         print(f"Pages via AppTest, parcours de {len(JOURNEY)} vues ({'préchauffé' if warm else 'à froid'}) :")
-        pages = [bench_page(name, page, args.repeat) for name, page in PAGES.items()]
+        pages = [bench_page(name, page, args.repeat) for name, (page, _key) in PAGES.items()]
         print_table(pages, ["page", "change_p50", "change_p95", "change_max", "repeated_p50", "repeated_p95"])
         for row in pages:
             print(f"  {row['page']} : {row['per_view_ms']}")

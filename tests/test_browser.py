@@ -211,9 +211,12 @@ def test_filters_are_kept_when_changing_page_through_the_sidebar(server, page) -
     assert shared == f"{server}/salaires?annee=2020&branche=aide_domicile&taille=1-9"
 
 
-def _chart(page, title_start: str):
+def _chart(page, title_start: str, tick: str | None = None):
+    """The first chart whose title starts with `title_start` (and with an axis label `tick`)."""
     chart = page.locator("[data-testid='stPlotlyChart']").filter(
         has=page.locator(".gtitle", has_text=re.compile(f"^{re.escape(title_start)}")))
+    if tick is not None:
+        chart = chart.filter(has=page.locator(".ytick", has_text=tick))
     chart.first.scroll_into_view_if_needed()
     return chart.first
 
@@ -224,9 +227,13 @@ def _card(page, chart):
         has=page.locator("[data-testid='stDownloadButton']")).last
 
 
-def test_clicking_a_branch_bar_filters_the_whole_view(server, page, builder) -> None:
-    _open(page, f"{server}/salaires?annee=2022")
-    chart = _chart(page, "Le salaire médian vaut")
+@pytest.mark.parametrize(("path", "title_start", "code"), [
+    ("salaires", "Le salaire médian vaut", "ratio_smic"),
+    ("formation", "Taux d'accès : ", "taux_acces"),  # by branch: the title names its extremes
+])
+def test_clicking_a_branch_bar_filters_the_whole_view(server, page, builder, path, title_start, code) -> None:
+    _open(page, f"{server}/{path}?annee=2022")
+    chart = _chart(page, title_start, tick="ALISFA")  # the chart by branch
     plot = chart.locator(".js-plotly-plot")
     codes = plot.evaluate("gd => gd.data[0].customdata.map(point => point[0])")
     # Bars are sorted by value: the last drawn is the longest, never a secret (zero) bar.
@@ -236,14 +243,36 @@ def test_clicking_a_branch_bar_filters_the_whole_view(server, page, builder) -> 
     clicked = codes[-1]
     assert _query(page) == {"annee": ["2022"], "branche": [clicked]}
     assert _multiselect_labels(page, "Branches") == [reference.code_lists()["branch"].labels[clicked]]
-    drawn = _chart(page, "Le salaire médian vaut").locator(".js-plotly-plot").evaluate(
-        "gd => gd.data[0].customdata")
-    assert [code for code, _text in drawn] == [clicked]
-    # The one bar left carries the builder's figure for that branch alone.
-    measure = indicators.MEASURES["ratio_smic"]
-    row = builder.build(measure.dataset, ("branch",), "ratio_smic", Filters(year=2022, branches=(clicked,))).frame
+    measure = indicators.MEASURES[code]
+    row = builder.build(measure.dataset, ("branch",), code, Filters(year=2022, branches=(clicked,))).frame
     assert row["status"].iloc[0] != secrecy.SECRET
-    assert drawn[0][1] == fmt.by_unit(float(row["value"].iloc[0]), measure.unit)
+    shown = fmt.by_unit(float(row["value"].iloc[0]), measure.unit)
+    # The one bar left carries the builder's figure for that branch alone.
+    drawn = [plot.evaluate("gd => gd.data[0].customdata") for plot in page.locator(".js-plotly-plot").all()
+             if plot.evaluate("gd => gd.data[0].type") == "bar"
+             and plot.evaluate("gd => gd.data[0].customdata.map(p => p[0]).join()") == clicked]
+    assert [[clicked, shown]] in drawn
+
+
+def test_clicking_a_point_of_the_vacancy_chart_filters_the_whole_view(server, page, builder) -> None:
+    _open(page, f"{server}/recrutement?annee=2023")
+    chart = _chart(page, "Taux de vacance le plus élevé")
+    plot = chart.locator(".js-plotly-plot")
+    codes = plot.evaluate("gd => gd.data[0].customdata.map(point => point[0])")
+    assert len(codes) >= 2
+    chart.locator(".scatterlayer .point").nth(0).click(force=True)
+    page.wait_for_url(re.compile(r"branche="))
+    _settle(page)
+    clicked = codes[0]
+    assert _query(page) == {"annee": ["2023"], "branche": [clicked]}
+    # The tiles now describe that branch alone, as the builder publishes it.
+    selection = Filters(year=2023, branches=(clicked,))
+    shown = _tiles(page)
+    for measure_code in ("postes_ouverts", "taux_vacance"):
+        measure = indicators.MEASURES[measure_code]
+        row = builder.build(measure.dataset, (), measure_code, selection).frame.iloc[0]
+        expected = None if row["status"] == secrecy.SECRET else float(row["value"])
+        assert shown[measure.label] == fmt.by_unit(expected, measure.unit), measure_code
 
 
 def _screen_number(text: str) -> tuple[float, float] | None:
@@ -267,6 +296,7 @@ def _shown_table(card) -> list[list[str]]:
     ("/salaires?annee=2023&region=84", "Le salaire médian vaut"),
     ("/salaires?annee=2024&famille=aide_domicile", "Salaire médian :"),
     ("/?annee=2025&sexe=H", "Effectif"),
+    ("/formation?annee=2022&region=11", "Taux d'accès : "),
 ])
 def test_a_downloaded_csv_holds_the_numbers_of_the_table_on_screen(server, page, address, title_start) -> None:
     _open(page, server + address)
@@ -313,7 +343,8 @@ def test_the_exported_figure_carries_its_title_filters_and_source(server, page) 
     assert any(t.startswith("Source : ") for t in texts)
 
 
-@pytest.mark.parametrize("address", ["/salaires?annee=2024", "/?annee=2024", "/salaires?annee=2019&sexe=H"])
+@pytest.mark.parametrize("address", ["/salaires?annee=2024", "/?annee=2024", "/salaires?annee=2019&sexe=H",
+                                     "/recrutement?annee=2024", "/formation?annee=2024"])
 def test_no_text_of_any_figure_is_clipped(server, page, address) -> None:
     """Titles, filter lines, sources, axis and bar labels all lie inside their figure, on a
     laptop-sized screen: what is clipped on screen is clipped in the exported image too."""
