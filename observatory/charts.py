@@ -49,6 +49,7 @@ TEMPLATE = go.layout.Template(
 
 TEMPLATE_NAME = "observatoire"
 pio.templates[TEMPLATE_NAME] = TEMPLATE
+TEMPLATE_JSON = TEMPLATE.to_plotly_json()
 
 
 def branch_colours() -> dict[str, str]:
@@ -120,9 +121,12 @@ def _figure(traces: list[dict], frame: Frame, height: int, *, left_labels: Seque
               "xshift": 4 - left, "y": 0, "yshift": -40 - title_room, "xanchor": "left", "yanchor": "top",
               "align": "left", "font": {"size": 11, "color": "#555555"}}
     extra_height = top + bottom - 160  # the height arguments assume the template's 90 + 70 margins
+    # Built without plotly's property validation (a tenth of the cost; pages draw up to twelve
+    # figures): tests/test_pages.py validates every figure of every page instead.
     return go.Figure({"data": traces, "layout": {
-        "template": TEMPLATE_NAME, "height": height + max(0, extra_height), "title": title,
-        "annotations": [source], "margin": {"l": left, "r": right, "t": top, "b": bottom}, **layout}})
+        "template": TEMPLATE_JSON, "height": height + max(0, extra_height), "title": title,
+        "annotations": [source], "margin": {"l": left, "r": right, "t": top, "b": bottom}, **layout}},
+        _validate=False)
 
 
 def _legend_rows(names: Sequence[str], wide: bool) -> int:

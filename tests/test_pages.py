@@ -177,3 +177,21 @@ def test_warm_up_builds_each_page_default_view_for_every_year(warehouse) -> None
             assert cached.sentences == fresh.sentences
             assert [c.data.csv() for c in cached.cards if hasattr(c, "data")] == \
                 [c.data.csv() for c in fresh.cards if hasattr(c, "data")]
+
+
+@pytest.mark.parametrize("query", FILTER_SETS[:3])
+def test_every_figure_of_every_page_is_valid_plotly(builder, query) -> None:
+    """Figures are built without plotly's validation (for speed): validate them all here. A
+    misspelt property raises, and the validated figure draws exactly the same thing."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from observatory import views
+
+    for page, build in views.CONTENTS.items():
+        for card in build(builder, from_query(query).without_notices()).cards:
+            if not hasattr(card, "figure"):
+                continue
+            drawn = json.loads(pio.to_json(card.figure, validate=False))
+            validated = json.loads(pio.to_json(go.Figure(drawn), validate=False))
+            assert validated == drawn, (page, card.key)
