@@ -34,11 +34,11 @@ def command_demo(args: argparse.Namespace) -> int:
     _progress_bar("Écriture du snapshot", 0.92)
     snapshot = publishing.publish_tables(
         {"employees": data.employees, "vacancies": data.vacancies, "training": data.training},
-        origin="demo",
+        origin="demo", carry_over=True,
         extra={"demo": {"scale": args.scale, "seed": args.seed}},
     )
     _progress_bar("Terminé", 1.0)
-    rows = {k: v["rows"] for k, v in snapshot.manifest["datasets"].items()}
+    rows = {k: v["rows"] for k, v in snapshot.manifest["datasets"].items() if k in snapshots.DATASETS}
     print(f"Snapshot de démonstration publié : {snapshot.id} en {time.perf_counter() - started:.1f} s "
           f"({', '.join(f'{k} {v:,}'.replace(',', ' ') for k, v in rows.items())} lignes).")
     return 0
@@ -52,16 +52,46 @@ def command_snapshots(args: argparse.Namespace) -> int:
             print("Aucun snapshot. Lancez : python -m observatory demo")
         for snap in found:
             mark = "*" if current and snap.id == current.id else " "
-            rows = sum(d["rows"] for d in snap.manifest["datasets"].values())
+            rows = sum(d["rows"] or 0 for d in snap.manifest["datasets"].values())
             print(f"{mark} {snap.id}  origine={snap.manifest['origin']}  créé={snap.manifest['created_at']}  "
                   f"lignes={rows}")
         return 0
     try:
-        snap = snapshots.activate(args.id)
+        snap = snapshots.rollback() if args.action == "rollback" else snapshots.activate(args.id)
     except snapshots.SnapshotError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 1
     print(f"Snapshot actif : {snap.id}")
+    return 0
+
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+def command_ingest(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from observatory.ingest import importer
+
+    started = time.perf_counter()
+    try:
+        checked = importer.check(args.dataset, [Path(name) for name in args.files])
+    except importer.IngestError as error:
+        for problem in error.problems[:MAX_PROBLEMS_SHOWN]:
+            print(f"Erreur : {problem}", file=sys.stderr)
+        hidden = importer.total(error.problems[MAX_PROBLEMS_SHOWN:])
+        if hidden:
+            print(f"… et {hidden} autre(s) problème(s).", file=sys.stderr)
+        print(f"Import refusé : {importer.total(error.problems)} problème(s) ; rien n'a été publié, "
+              "le snapshot actif est inchangé.", file=sys.stderr)
+        return 1
+    try:
+        snapshot = importer.publish(checked)
+    except snapshots.SnapshotError as error:
+        print(f"Erreur : {error} ; rien n'a été publié.", file=sys.stderr)
+        return 1
+    print(f"{len(checked.frame):,} lignes de {args.dataset} importées ; snapshot publié : {snapshot.id} "
+          f"en {time.perf_counter() - started:.1f} s.".replace(",", " "))
     return 0
 
 
@@ -137,7 +167,13 @@ def parser() -> argparse.ArgumentParser:
     actions.add_parser("list")
     activate = actions.add_parser("activate")
     activate.add_argument("id")
+    actions.add_parser("rollback", help="revenir au snapshot actif avant le dernier publié")
     snaps.set_defaults(run=command_snapshots)
+
+    ingest = commands.add_parser("ingest", help="importer un fichier de données (CSV, XLSX, Parquet)")
+    ingest.add_argument("dataset", help="employees, vacancies ou training")
+    ingest.add_argument("files", nargs="+", help="un ou plusieurs fichiers (par exemple un par année)")
+    ingest.set_defaults(run=command_ingest)
 
     table = commands.add_parser("table", help="table protégée d'un indicateur")
     table.add_argument("dataset", choices=["employees", "vacancies", "training"])

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from observatory import contracts, reference
 from observatory import demo_profiles as P
-from observatory import reference
 
 Progress = Callable[[str, float], None]
 
@@ -95,10 +95,10 @@ def generate(scale: float = 1.0, seed: int = 20240601, progress: Progress | None
         training_parts.append(_training_rows(rng, codes, employers, people, year))
         people = _survivors(people, left)
         report(f"Année {year}", 0.05 + 0.75 * (index + 1) / len(reference.YEARS))
-    employees = _to_table(employee_parts, _employee_schema(codes))
+    employees = _to_table(employee_parts, _schema("employees"))
     report("Tables", 0.85)
-    vacancies = _to_table(vacancy_parts, _vacancy_schema(codes))
-    training = _to_table(training_parts, _training_schema(codes))
+    vacancies = _to_table(vacancy_parts, _schema("vacancies"))
+    training = _to_table(training_parts, _schema("training"))
     report("Terminé", 0.9)
     return DemoData(employees, vacancies, training)
 
@@ -113,13 +113,13 @@ def record_keys(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def _codes() -> _Codes:
     return _Codes(
-        branches=tuple(sorted(reference.branches()["code"])),
-        regions=tuple(sorted(reference.regions()["code"])),
-        occupations=tuple(sorted(reference.occupations()["code"])),
-        sizes=P.SIZE_CLASSES,
-        contracts=tuple(sorted(P.CONTRACT_CODES)),
-        schemes=tuple(sorted(reference.schemes()["code"])),
-        certifications=tuple(sorted(reference.certifications()["code"])),
+        branches=contracts.code_values("branch"),
+        regions=contracts.code_values("region"),
+        occupations=contracts.code_values("occupation"),
+        sizes=contracts.code_values("employer_size"),
+        contracts=contracts.code_values("contract"),
+        schemes=contracts.code_values("scheme"),
+        certifications=contracts.code_values("certification"),
     )
 
 
@@ -535,47 +535,18 @@ def _draw_certification(
 
 # --- Arrow tables -----------------------------------------------------------------------
 
-def _employee_schema(codes: _Codes) -> dict[str, tuple[str, tuple[str, ...] | None]]:
-    return {
-        "year": ("int16", None), "person_id": ("int64", None), "employer_id": ("int32", None),
-        "branch": ("code", codes.branches), "region": ("code", codes.regions),
-        "occupation": ("code", codes.occupations), "sex": ("code", ("F", "M")),
-        "age": ("int8", None), "contract": ("code", codes.contracts), "fte": ("float32", None),
-        "gross_monthly_fte": ("float64", None), "hired": ("bool", None), "left": ("bool", None),
-        "employer_size": ("code", codes.sizes), "rkey": ("float64", None),
-    }
-
-
-def _vacancy_schema(codes: _Codes) -> dict[str, tuple[str, tuple[str, ...] | None]]:
-    return {
-        "year": ("int16", None), "employer_id": ("int32", None),
-        "branch": ("code", codes.branches), "region": ("code", codes.regions),
-        "occupation": ("code", codes.occupations), "contract": ("code", codes.contracts),
-        "fte": ("float32", None), "posted_on": ("date", None), "filled_on": ("date", None),
-        "withdrawn_unfilled": ("bool", None), "difficult": ("bool", None), "rkey": ("float64", None),
-    }
-
-
-def _training_schema(codes: _Codes) -> dict[str, tuple[str, tuple[str, ...] | None]]:
-    return {
-        "year": ("int16", None), "person_id": ("int64", None), "employer_id": ("int32", None),
-        "branch": ("code", codes.branches), "region": ("code", codes.regions),
-        "occupation": ("code", codes.occupations), "sex": ("code", ("F", "M")),
-        "age": ("int8", None), "employer_size": ("code", codes.sizes),
-        "scheme": ("code", codes.schemes), "certification": ("code", codes.certifications),
-        "hours": ("float64", None), "cost_eur": ("float64", None), "completed": ("bool", None),
-        "rkey": ("float64", None),
-    }
-
-
-SORT_KEYS: tuple[str, ...] = ("year", "branch", "region", "occupation")
+def _schema(dataset: str) -> dict[str, tuple[str, tuple[str, ...] | None]]:
+    """Storage of each column from the dataset's contract; code arrays index its code list."""
+    columns = {column.name: (column.storage, column.allowed_codes() if column.kind == "code" else None)
+               for column in contracts.CONTRACTS[dataset].columns}
+    return {**columns, contracts.RKEY: ("float64", None)}
 
 
 def _to_table(parts: list[dict[str, np.ndarray]], schema: dict[str, tuple[str, tuple[str, ...] | None]]) -> pa.Table:
     """Concatenate yearly parts into one Arrow table sorted by the common filters (codes are
     sorted, so integer order is string order); codes become dictionary-encoded strings."""
     merged = {name: np.concatenate([part[name] for part in parts]) for name in schema}
-    order = np.lexsort(tuple(merged[key] for key in reversed(SORT_KEYS)))
+    order = np.lexsort(tuple(merged[key] for key in reversed(contracts.SORT_KEYS)))
     columns = {}
     for name, (kind, values) in schema.items():
         data = merged[name][order]

@@ -3,6 +3,7 @@ the manifest, built aside and swapped in atomically (see `snapshots.publish`).""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,16 +18,28 @@ def publish_tables(
     extra: dict | None = None,
     root: Path | None = None,
     after_write: Callable[[Path], None] | None = None,
+    carry_over: bool = False,
+    files: dict[str, Path] | None = None,
+    entry_extras: dict[str, dict] | None = None,
 ) -> snapshots.Snapshot:
-    """Write every dataset, build `warehouse.duckdb` from them, then publish.
+    """Write every dataset (and copy `files`: name in the snapshot -> path), build
+    `warehouse.duckdb` from the result, then publish; with `carry_over`, the active snapshot's
+    other datasets come along unchanged.
 
-    `after_write` is a test hook called in the staging folder before the database is built.
+    `entry_extras` adds fields to a dataset's manifest entry (where it was imported from, which
+    source it came from). `after_write` is a test hook called in the staging folder before the
+    database is built.
     """
     def build(folder: Path) -> dict:
         entries = {name: snapshots.write_dataset(folder, name, table) for name, table in tables.items()}
+        for name, path in (files or {}).items():
+            shutil.copyfile(path, folder / name)
+            entries[name] = {"file": name, "rows": None}
+        for name, fields in (entry_extras or {}).items():
+            entries[name].update(fields)
         if after_write is not None:
             after_write(folder)
-        warehouse.build_database(folder)
         return entries
 
-    return snapshots.publish(build, origin, root=root, extra=extra)
+    return snapshots.publish(build, origin, root=root, extra=extra, carry_over=carry_over,
+                             after_build=warehouse.build_database)

@@ -25,7 +25,7 @@ def test_manifest_describes_the_files(snapshot: snapshots.Snapshot) -> None:
     for name in snapshots.DATASETS:
         entry = manifest["datasets"][name]
         assert entry["rows"] > 0 and entry["years"] == [2016, 2025]
-        assert entry["sha256"] == snapshots._sha256(snapshot.file(name))
+        assert entry["sha256"] == snapshots.sha256(snapshot.file(name))
 
 
 def test_failed_build_leaves_current_untouched(data_root: Path, snapshot: snapshots.Snapshot, tiny) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from observatory import reference
+from observatory import reference, snapshots
+from observatory.contracts import CONTRACTS
 from observatory.filters import Filters
 from observatory.ui import filter_bar, resources
 
@@ -34,8 +35,11 @@ def render_frame(page: str) -> None:
         st.error("Aucune donnée n'est encore publiée. Lancez `make run` (ou "
                  "`python -m observatory demo`) pour générer les données de démonstration.")
         st.stop()
-    if snapshot.is_demo:
-        st.info("**Données de démonstration synthétiques** : générées pour montrer l'outil, "
+    synthetic = [CONTRACTS[name].title.lower() for name in snapshots.DATASETS
+                 if snapshot.origin_of(name) == "demo"]
+    if synthetic:
+        scope = "" if len(synthetic) == len(snapshots.DATASETS) else f" pour : {', '.join(synthetic)}"
+        st.info(f"**Données de démonstration synthétiques**{scope} : générées pour montrer l'outil, "
                 "calibrées sur des chiffres publics ; elles ne décrivent aucune personne ni "
                 "structure réelle.", icon="ℹ️")
     selection = filter_bar.render(page)

@@ -1,0 +1,1 @@
+"""Import of the observatory's own data: read, validate against the contracts, publish."""
