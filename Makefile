@@ -8,7 +8,7 @@ DEMO_SCALE ?= 1
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint demo bench clean
+.PHONY: run test lint demo sources bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(BIN)/python -m observatory demo --if-missing --scale $(DEMO_SCALE)
+
+# Official open data: from the producers, or from a local folder with MIRROR=DIR.
+sources: demo
+	$(BIN)/python -m observatory sources pull $(if $(MIRROR),--mirror $(MIRROR))
 
 run: demo
 	$(BIN)/streamlit run dashboard.py --server.address 127.0.0.1 --server.port $(PORT)

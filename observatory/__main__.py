@@ -68,6 +68,33 @@ def command_snapshots(args: argparse.Namespace) -> int:
 MAX_PROBLEMS_SHOWN = 50
 
 
+def command_sources(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from observatory.sources import CONNECTORS, SourceError, pull
+
+    if args.action == "list":
+        for connector in CONNECTORS.values():
+            print(f"{connector.name:6} {connector.producer} — {connector.title} ({connector.licence})\n"
+                  f"       {connector.url}")
+        return 0
+    unknown = [name for name in args.only or [] if name not in CONNECTORS]
+    if unknown:
+        print(f"Erreur : source(s) inconnue(s) : {', '.join(unknown)} (connues : {', '.join(CONNECTORS)})",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if snapshots.active() is None:
+        print("Erreur : aucun snapshot actif. Lancez d'abord : python -m observatory demo", file=sys.stderr)
+        return 1
+    try:
+        snapshot = pull.pull(args.only or (), Path(args.mirror) if args.mirror else None, report=print)
+    except SourceError as error:
+        print(f"Erreur : {error} ; rien n'a été publié.", file=sys.stderr)
+        return 1
+    print(f"Snapshot publié : {snapshot.id}")
+    return 0
+
+
 def command_ingest(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -130,8 +157,7 @@ def command_table(args: argparse.Namespace) -> int:
     except QueryError as error:
         print(f"Erreur de requête : {error}", file=sys.stderr)
         return 1
-    finally:
-        warehouse.close()
+    # The warehouse is the process-wide one (shared with any caller in the same process): not closed here.
     frame = table.published()
     for note in table.notes:
         print(f"Note : {note}", file=sys.stderr)
@@ -169,6 +195,14 @@ def parser() -> argparse.ArgumentParser:
     activate.add_argument("id")
     actions.add_parser("rollback", help="revenir au snapshot actif avant le dernier publié")
     snaps.set_defaults(run=command_snapshots)
+
+    sources = commands.add_parser("sources", help="données officielles ouvertes (BMO, DARES, COG, carte)")
+    source_actions = sources.add_subparsers(dest="action", required=True)
+    source_actions.add_parser("list", help="les connecteurs, leur adresse et leur licence")
+    pull = source_actions.add_parser("pull", help="télécharger, lire et publier les sources")
+    pull.add_argument("--mirror", help="lire les fichiers dans ce dossier au lieu du réseau")
+    pull.add_argument("--only", action="append", help="une source seulement (répétable)")
+    sources.set_defaults(run=command_sources)
 
     ingest = commands.add_parser("ingest", help="importer un fichier de données (CSV, XLSX, Parquet)")
     ingest.add_argument("dataset", help="employees, vacancies ou training")

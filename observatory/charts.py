@@ -277,3 +277,19 @@ def export_config(filename: str) -> dict:
         "modeBarButtonsToRemove": list(TOOLBAR_REMOVE),
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
     }
+
+
+def heatmap_chart(matrix: pd.DataFrame, frame: Frame, *, unit: str) -> go.Figure:
+    """A table of two dimensions as coloured cells (rows: index labels, columns: column labels,
+    NaN = secret). A secret cell stays blank, outside the colour scale, with "secret" written in
+    it and in its hover: never a colour that could be read as a value."""
+    values = _plotted(matrix.astype(float), unit)
+    texts = [[fmt.by_unit(None if pd.isna(v) else float(v), unit) for v in row] for row in matrix.to_numpy()]
+    cell = {"type": "heatmap", "z": values.where(values.notna(), None).to_numpy().tolist(),
+            "x": [_escape(str(c)) for c in matrix.columns], "y": [_escape(str(i)) for i in matrix.index],
+            "text": texts, "texttemplate": "%{text}", "textfont": {"size": 10}, "colorscale": "Blues",
+            "hoverongaps": True, "xgap": 1, "ygap": 1, "showscale": False,
+            "hovertemplate": "%{y} · %{x} : %{text}<extra></extra>"}
+    return _figure([cell], frame, max(300, 140 + 28 * len(matrix.index)), left_labels=cell["y"], showlegend=False,
+                   xaxis={"side": "bottom", "tickangle": -30, "automargin": True},
+                   yaxis={"autorange": "reversed", "automargin": True}, plot_bgcolor="#f2f2f2")

@@ -25,13 +25,15 @@ from observatory.snapshots import Snapshot
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when build_*.sql change: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 4
+DATABASE_VERSION = 5
 # Named queries whose per-employer step can read a rollup, and the fragment that step uses.
 ROLLUP_SOURCES: dict[str, str] = {
     "employees_counts": "employees_per_employer",
     "employees_pay": "employees_pay_per_employer",
     "training_counts": "training_per_employer",
 }
+# Official open data loaded into the database when the snapshot holds it (sources pull).
+OFFICIAL_TABLES: tuple[str, ...] = ("bmo",)
 _NAME = re.compile(r"^[a-z_]+$")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -113,6 +115,10 @@ def build_database(folder: Path) -> Path:
         for dataset in ("employees", "vacancies", "training"):
             for statement in _statements(load_query(f"build_{dataset}")):
                 con.execute(statement, {"file": str(folder / f"{dataset}.parquet")})
+        for dataset in OFFICIAL_TABLES:
+            if (folder / f"{dataset}.parquet").is_file():
+                for statement in _statements(load_query(f"build_{dataset}")):
+                    con.execute(statement, {"file": str(folder / f"{dataset}.parquet")})
         for statement in _statements(load_query("build_filters")):
             con.execute(statement)
         open_filters = {"year_from": 0, "year_to": 9999, "branches": [], "regions": [], "occupations": [],

@@ -298,3 +298,24 @@ def test_a_good_import_replaces_the_figures(root: Path, samples, tmp_path: Path)
     shown = before.notna() & after.notna()
     assert shown.sum() >= 1
     np.testing.assert_allclose(after[shown], before[shown] * 1.1, rtol=1e-3)
+
+
+def test_the_pages_show_the_imported_figures(root: Path, samples, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an import the banner names only the datasets still synthetic, and the tiles are the
+    builder's figures over the new snapshot."""
+    from observatory import formatting as fmt
+    from tests.app_support import run_page
+
+    employees = imported(root, "employees").drop(columns=["rkey"])
+    raised = employees.assign(gross_monthly_fte=employees["gross_monthly_fte"] * 1.25)
+    snapshot = importer.ingest("employees", [write_csv(raised, tmp_path / "salaries.csv")], root)
+    monkeypatch.setenv("OBSERVATORY_DATA_DIR", str(root))
+    app = run_page("app_pages/vue_ensemble.py", {"annee": ["2016"]})
+    assert not app.exception
+    banner = app.info[0].value
+    assert "offres et postes vacants, formation" in banner and "salariés" not in banner
+    builder = TableBuilder(open_shared(snapshot))
+    median = builder.build("employees", (), "salaire_median", Filters(year=2016)).frame["value"].iloc[0]
+    tiles = {metric.label: metric.value for metric in app.metric}
+    assert tiles["Salaire médian brut mensuel EQTP"] == fmt.by_unit(median, "eur")

@@ -1,28 +1,30 @@
 """France Travail, enquête « Besoins en main-d'œuvre » (BMO) 2024: recruitment projects by region and occupation.
 
-The producer publishes one row per employment area (bassin d'emploi) and FAP 2021 occupation, with
-`*` where a count is under statistical secrecy. The areas are summed to region x occupation and to
-France x occupation. A masked cell is counted in `*_masked`, never summed as 0: a total with masked
-areas is a lower bound, and a total with no known area is null. Shares must use the `*_both_known`
-sums, taken over the areas where both counts are known (more `xmet` than `met` cells are masked, so
-dividing the plain sums would bias the share).
+The producer publishes one row per employment area (bassin d'emploi), department and FAP 2021
+occupation (24 areas straddle two or three departments and have one row per part; each area belongs
+to one region, `REG`), with `*` where a count is under statistical secrecy. The rows are summed to
+region x occupation and to France x occupation. A masked cell is counted in `*_masked`, never summed
+as 0: a total with masked cells is a lower bound, and a total with no known cell is null. Shares
+must use the `*_both_known` sums, taken over the cells where both counts are known (more `xmet` than
+`met` cells are masked, so dividing the plain sums would bias the share).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
-from observatory.formatting import number
 from observatory.sources.base import (
     REGION_CODES,
     Connector,
     ParsedSource,
     SourceError,
+    arrow_table,
     check_unique,
     check_values,
     matches,
@@ -36,9 +38,9 @@ from observatory.sources.base import (
 YEAR, OCCUPATION, OCCUPATION_LABEL, FAMILY, FAMILY_LABEL = (
     "annee", "Code métier BMO", "Nom métier BMO", "Famille_met", "Lbl_fam_met"
 )
-REGION, AREA = "REG", "BE24"
+REGION, DEPARTMENT, AREA = "REG", "Dept", "BE24"
 COUNTS = {"met": "projects", "xmet": "difficult", "smet": "seasonal"}
-REQUIRED = [YEAR, OCCUPATION, OCCUPATION_LABEL, FAMILY, FAMILY_LABEL, REGION, "NOM_REG", AREA, *COUNTS]
+REQUIRED = [YEAR, OCCUPATION, OCCUPATION_LABEL, FAMILY, FAMILY_LABEL, REGION, "NOM_REG", DEPARTMENT, AREA, *COUNTS]
 MASKED = "*"
 # FAP 2021 at 228 codes: `T2A60`, `W1X80`, and in the banking domain `QAX01` (a letter in second place).
 OCCUPATION_PATTERN = r"[A-Z][0-9A-Z][A-Z]\d{2}"
@@ -104,14 +106,17 @@ def read_workbook(path: Path) -> pd.DataFrame:
         sheets = [name for name in workbook.sheetnames if name.startswith(SHEET_PREFIX)]
         if not sheets:
             raise SourceError(path, f"aucune feuille « {SHEET_PREFIX}… » (feuilles : {', '.join(workbook.sheetnames)})")
-        return _sheet_frame(path, workbook[sheets[0]].iter_rows(values_only=True))
-    except zipfile.BadZipFile as error:  # read-only mode reads the sheet lazily: a cut archive fails here
+        sheet = workbook[sheets[0]]
+        # Read every row whatever the declared <dimension>: exports often declare a wrong one (even "A1").
+        sheet.reset_dimensions()
+        return _sheet_frame(path, sheet.iter_rows(values_only=True))
+    except (zipfile.BadZipFile, EOFError) as error:  # read-only mode reads the sheet lazily: damage shows here
         raise SourceError(path, f"classeur XLSX tronqué ou illisible ({error})") from error
     finally:
         workbook.close()
 
 
-def _sheet_frame(path: Path, rows) -> pd.DataFrame:  # rows: iterator of tuples of cell values
+def _sheet_frame(path: Path, rows: Iterable[tuple[object, ...]]) -> pd.DataFrame:
     header: list[str] | None = None
     records: list[list[str]] = []
     lines: list[int] = []
@@ -155,7 +160,8 @@ def validate(path: Path, areas: pd.DataFrame) -> None:
     """Refuse the file unless every row is usable; normalises the codes in place (`1` -> `01`, spaces)."""
     require_columns(path, areas, REQUIRED)
     require_rows(path, areas, MIN_ROWS)
-    for column in (YEAR, OCCUPATION, FAMILY, AREA):
+    # Strips spaces, no-break ones included (some occupation labels end with U+00A0).
+    for column in (YEAR, OCCUPATION, OCCUPATION_LABEL, FAMILY, FAMILY_LABEL, DEPARTMENT, AREA):
         areas[column] = areas[column].str.strip()
     areas[REGION] = region_codes(areas[REGION])
     check_values(path, areas, YEAR, matches(areas[YEAR], r"\d{4}"), "année sur 4 chiffres attendue")
@@ -165,11 +171,15 @@ def validate(path: Path, areas: pd.DataFrame) -> None:
     check_values(path, areas, AREA, areas[AREA].ne(""), "code de bassin d'emploi attendu")
     for column in COUNTS:
         check_values(path, areas, column, matches(areas[column], r"\d+|\*"), "entier positif ou * attendu")
-    check_unique(path, areas, [YEAR, OCCUPATION, AREA], "bassin d'emploi × métier")
+    check_unique(path, areas, [YEAR, OCCUPATION, AREA, DEPARTMENT], "bassin d'emploi × département × métier")
 
 
 def aggregate(areas: pd.DataFrame) -> pa.Table:
-    """Employment-area rows -> one row per region x occupation and one per occupation for France."""
+    """Employment-area rows -> one row per region x occupation and one per occupation for France.
+
+    `areas` counts the rows summed (one per area, or per department part of an area), the unit in
+    which `*_masked` counts masked cells.
+    """
     measures = _area_measures(areas)
     measures["year"] = areas[YEAR].astype("int16")
     measures["region"] = areas[REGION]
@@ -186,7 +196,7 @@ def aggregate(areas: pd.DataFrame) -> pa.Table:
         .merge(labels, on="occupation", how="left", validate="many_to_one")
         .sort_values(["level", "region", "occupation"], na_position="first")
     )
-    return pa.Table.from_pandas(table[SCHEMA.names], schema=SCHEMA, preserve_index=False)
+    return arrow_table(table, SCHEMA)
 
 
 def _area_measures(areas: pd.DataFrame) -> pd.DataFrame:
@@ -195,7 +205,7 @@ def _area_measures(areas: pd.DataFrame) -> pd.DataFrame:
     known: dict[str, pd.Series] = {}
     for column, name in COUNTS.items():
         known[name] = areas[column].ne(MASKED)
-        measures[name] = pd.to_numeric(areas[column].where(known[name], "0")).astype("int64")
+        measures[name] = areas[column].where(known[name], "0").astype("int64")
         measures[f"{name}_known"] = known[name].astype("int64")
         measures[f"{name}_masked"] = (~known[name]).astype("int64")
     difficult_pair = known["projects"] & known["difficult"]
@@ -233,6 +243,3 @@ CONNECTOR = Connector(
     year=2024,
     parse=parse,
 )
-
-__all__ = ["CONNECTOR", "aggregate", "parse", "read_areas", "validate"]
-_ = number  # French numbers are formatted by the shared checks

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from observatory.cards import PageContent
 from observatory.filters import Filters
 from observatory.tables import TableBuilder
-from observatory.views import memo, overview, recruitment, salaries, training
+from observatory.views import labour_needs, memo, overview, recruitment, salaries, training
 
 # Page key (as the pages and the content cache name them) -> content function.
 CONTENTS: dict[str, Callable[[TableBuilder, Filters], PageContent]] = {
@@ -15,6 +15,7 @@ CONTENTS: dict[str, Callable[[TableBuilder, Filters], PageContent]] = {
     "salaires": salaries.content,
     "recrutement": recruitment.content,
     "formation": training.content,
+    "besoins": labour_needs.content,
 }
 
 

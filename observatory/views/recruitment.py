@@ -10,6 +10,7 @@ from observatory.cards import PageContent
 from observatory.filters import Filters
 from observatory.indicators import MEASURES
 from observatory.tables import TableBuilder
+from observatory.views import labour_needs
 from observatory.views.common import (
     BarSpec,
     bar_card,
@@ -159,4 +160,6 @@ def content(builder: TableBuilder, filters: Filters) -> PageContent:
               for code in TREND_MEASURES]
     cards += [guarded(spec.key, MEASURES[spec.measure].label, lambda spec=spec: bar_card(builder, spec, filters))
               for spec in BAR_SPECS]
+    if labour_needs.available(builder.warehouse.snapshot):
+        cards.append(labour_needs.comparison_card(builder, filters))
     return PageContent(findings(builder, filters), tuple(cards), tiles)
