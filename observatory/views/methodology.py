@@ -32,12 +32,14 @@ def _cell(text: object) -> str:
 def indicators_section() -> Section:
     lines = []
     for dataset, contract in CONTRACTS.items():
-        lines += [f"**{contract.title}** (une ligne = {contract.grain})", "",
-                  "| indicateur | unité | définition | ventilations possibles |", "|---|---|---|---|"]
+        every = ", ".join(DIMENSION_LABELS[d].lower() for d in indicators.DATASET_DIMENSIONS[dataset] if d != "total")
+        lines += [f"**{contract.title}** (une ligne = {contract.grain}). Ventilations : {every}.", "",
+                  "| indicateur | unité | définition | ventilations |", "|---|---|---|---|"]
         for measure in indicators.MEASURES.values():
             if measure.dataset != dataset:
                 continue
-            dims = ", ".join(DIMENSION_LABELS[d].lower() for d in measure.allowed_dimensions() if d != "total")
+            dims = "toutes" if measure.dimensions is None else ", ".join(
+                DIMENSION_LABELS[d].lower() for d in measure.allowed_dimensions() if d != "total")
             lines.append(f"| {_cell(measure.label)} | {UNIT_WORDS.get(measure.unit, measure.unit)} | "
                          f"{_cell(measure.definition)} | {dims} |")
         lines.append("")
