@@ -126,11 +126,14 @@ def publish(
         try:
             entries = {name: {**entry, "origin": origin} for name, entry in build(staging).items()}
             sources = list((extra or {}).get("sources", []))
+            inherited: dict = {}
             if carry_over and current is not None:
                 renewed = {source["name"] for source in sources}
                 entries = {**_carry_over(current, staging, exclude=set(entries)), **entries}
                 sources = [source for source in current.manifest.get("sources", [])
                            if source["name"] not in renewed] + sources
+                if any(entry["origin"] == "demo" for entry in entries.values()) and "demo" in current.manifest:
+                    inherited["demo"] = current.manifest["demo"]  # how the carried synthetic data was made
             missing = [name for name in DATASETS if name not in entries]
             if missing:
                 raise SnapshotError(f"jeu(x) de données manquant(s) : {', '.join(missing)}")
@@ -142,6 +145,7 @@ def publish(
                     entry["sha256"] = sha256(file)
                 _fsync(file)
             manifest = {
+                **inherited,
                 **(extra or {}),
                 "id": snapshot_id,
                 "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

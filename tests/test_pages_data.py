@@ -105,7 +105,7 @@ def with_sources(tmp_path_factory, snapshot):
 
     root = tmp_path_factory.mktemp("sources") / "data"
     tables = {name: pq.read_table(snapshot.file(name)) for name in snapshots.DATASETS}
-    publishing.publish_tables(tables, origin="demo", root=root)
+    publishing.publish_tables(tables, origin="demo", root=root, extra={"demo": {"scale": 0.02, "seed": 7}})
     pull.pull(mirror=MIRROR, root=root)
     return root
 
@@ -151,6 +151,7 @@ def test_sources_are_in_the_manifest_and_on_the_methodology_page(with_sources, m
     for source in active.manifest["sources"]:
         assert len(source["sha256"]) == 64 and source["url"].startswith("https://") and source["licence"]
     assert active.is_demo and active.origin_of("bmo") == "sources"
+    assert active.manifest["demo"] == {"scale": 0.02, "seed": 7}  # how the carried synthetic data was made
     monkeypatch.setenv("OBSERVATORY_DATA_DIR", str(with_sources))
     text = "\n".join(m.value for m in run_page(METHODO, {}).markdown)
     assert "France Travail" in text and "Enquête Besoins en main-d'œuvre 2024" in text
