@@ -293,3 +293,26 @@ def heatmap_chart(matrix: pd.DataFrame, frame: Frame, *, unit: str) -> go.Figure
     return _figure([cell], frame, max(300, 140 + 28 * len(matrix.index)), left_labels=cell["y"], showlegend=False,
                    xaxis={"side": "bottom", "tickangle": -30, "automargin": True},
                    yaxis={"autorange": "reversed", "automargin": True}, plot_bgcolor="#f2f2f2")
+
+
+def pyramid_chart(rows: pd.DataFrame, frame: Frame) -> go.Figure:
+    """An age pyramid: one row per age band (columns label, women, men; NaN = secret), the
+    youngest at the bottom, women to the right and men to the left (drawn as negative lengths,
+    labelled with their true values). A secret bar has no length and says "secret"."""
+    labels = rows["label"].tolist()
+    traces = []
+    for column, name, colour, sign in (("men", "Hommes", MAIN, -1), ("women", "Femmes", SECOND, 1)):
+        values = rows[column].astype(float)
+        texts = [fmt.by_unit(None if pd.isna(v) else float(v), "count") for v in values]
+        traces.append({"type": "bar", "orientation": "h", "name": name, "y": labels,
+                       "x": [0 if pd.isna(v) else sign * v for v in values], "marker": {"color": colour},
+                       "text": texts, "textposition": "outside", "cliponaxis": False, "customdata": texts,
+                       "hovertemplate": f"{name}, %{{y}} : %{{customdata}}<extra></extra>"})
+    widest = float(rows[["men", "women"]].max().max()) if len(rows) else 0.0
+    widest = 0.0 if pd.isna(widest) else widest
+    ticks = [-widest, -widest / 2, 0, widest / 2, widest] if widest else [0]
+    return _figure(traces, frame, max(320, 120 + 26 * len(labels)), left_labels=labels,
+                   legend=["Hommes", "Femmes"], barmode="overlay", bargap=0.1,
+                   xaxis={"tickvals": ticks, "ticktext": [fmt.number(abs(t)) for t in ticks],
+                          "range": [-widest * 1.3, widest * 1.3] if widest else None},
+                   yaxis={"categoryorder": "array", "categoryarray": labels})

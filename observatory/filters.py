@@ -28,6 +28,9 @@ URL_LABELS: dict[str, str] = {
     "metier": "métier", "sexe": "sexe", "age": "tranche d'âge", "taille": "taille de structure",
 }
 MAX_VALUE_LENGTH = 40
+# Keys a page keeps in the URL beside the global filters (its own choices, validated by the page):
+# the Territoires indicator, the Comparer pair.
+PAGE_KEYS: frozenset[str] = frozenset({"indicateur", "comparer", "a", "b"})
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,8 @@ def from_query(params: Mapping[str, Sequence[str] | str]) -> Filters:
     values: dict[str, object] = {}
     notices: list[str] = []
     for key, raw in params.items():
+        if key in PAGE_KEYS:
+            continue
         if key not in URL_KEYS:
             notices.append(f"Paramètre inconnu ignoré : « {_shorten(key)} ».")
             continue

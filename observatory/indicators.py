@@ -16,7 +16,7 @@ from observatory.secrecy import ProtectedCount
 # Dimensions each dataset can be grouped by ("total" is the single all-rows cell).
 DATASET_DIMENSIONS: dict[str, tuple[str, ...]] = {
     "employees": ("total", "year", "branch", "region", "occupation", "family", "sex", "age_band",
-                  "employer_size", "contract"),
+                  "age5", "employer_size", "contract"),
     "vacancies": ("total", "year", "branch", "region", "occupation", "family", "contract",
                   "employer_size", "month"),
     "training": ("total", "year", "branch", "region", "occupation", "family", "sex", "age_band",
@@ -156,6 +156,10 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
             "Personnes âgées de 57 ans ou plus : hypothèse d'un départ à 62-64 ans (âge légal "
             "relevé progressivement à 64 ans par la réforme de 2023).", ("employees_counts",),
             _count("employees_counts", "aged_57")),
+    Measure("departs_10ans", "employees", "Départs à la retraite potentiels à 10 ans", "count",
+            "Personnes âgées de 52 ans ou plus : même hypothèse d'un départ à 62-64 ans, dix ans plus "
+            "tard (sans tenir compte des départs anticipés ni des prolongations).", ("employees_counts",),
+            _count("employees_counts", "aged_52")),
     Measure("turnover", "employees", "Taux de rotation", "share",
             "(Entrées + sorties de l'année) / 2 / effectif.", ("employees_counts",), _turnover),
     Measure("entrees", "employees", "Entrées (embauches)", "count",

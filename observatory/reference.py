@@ -24,6 +24,12 @@ AGE_BANDS: dict[str, str] = {
     "45_54": "45 à 54 ans",
     "55_plus": "55 ans ou plus",
 }
+# Five-year bands of the age pyramid (SQL macro age5_of in build_reference.sql).
+AGE5_BANDS: dict[str, str] = {
+    "moins_20": "Moins de 20 ans",
+    **{f"{low}_{low + 4}": f"{low} à {low + 4} ans" for low in range(20, 65, 5)},
+    "65_plus": "65 ans ou plus",
+}
 # Lower bound of each age band, in the order above (used by SQL and by pandas checks alike).
 AGE_BAND_LOWER: dict[str, int] = {"moins_25": 0, "25_34": 25, "35_44": 35, "45_54": 45, "55_plus": 55}
 EMPLOYER_SIZES: dict[str, str] = {
@@ -163,6 +169,7 @@ def code_lists() -> dict[str, CodeList]:
         ),
         "sex": CodeList("sex", SEXES),
         "age_band": CodeList("age_band", AGE_BANDS),
+        "age5": CodeList("age5", AGE5_BANDS),
         "employer_size": CodeList("employer_size", EMPLOYER_SIZES),
         "contract": CodeList("contract", CONTRACTS),
         "scheme": CodeList("scheme", dict(zip(schemes()["code"], schemes()["short_label"], strict=True))),

@@ -25,7 +25,8 @@ from observatory.warehouse import ROLLUP_SOURCES, Warehouse
 DIMENSION_LABELS: dict[str, str] = {
     "total": "Ensemble", "year": "Année", "branch": "Branche", "region": "Région",
     "occupation": "Métier", "family": "Famille de métiers", "sex": "Sexe",
-    "age_band": "Tranche d'âge", "employer_size": "Taille de structure", "contract": "Contrat",
+    "age_band": "Tranche d'âge", "age5": "Âge (tranches de 5 ans)", "employer_size": "Taille de structure",
+    "contract": "Contrat",
     "scheme": "Dispositif", "certification": "Certification", "month": "Mois de publication",
 }
 MAX_DIMENSIONS = 3

@@ -25,7 +25,7 @@ from observatory.snapshots import Snapshot
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when build_*.sql change: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 5
+DATABASE_VERSION = 6
 # Named queries whose per-employer step can read a rollup, and the fragment that step uses.
 ROLLUP_SOURCES: dict[str, str] = {
     "employees_counts": "employees_per_employer",

@@ -1,5 +1,5 @@
 -- build_employees: the employees table of the snapshot database, typed and sorted for the
--- common filters, with the derived columns that queries group by (age_band, family).
+-- common filters, with the derived columns that queries group by (age_band, age5, family).
 -- Params: $file (path of employees.parquet). Needs occupation_family and age_band_of (build_reference).
 CREATE TABLE employees AS
 SELECT
@@ -13,6 +13,7 @@ SELECT
     e.sex::VARCHAR AS sex,
     e.age::TINYINT AS age,
     age_band_of(e.age) AS age_band,
+    age5_of(e.age) AS age5,
     e.contract::VARCHAR AS contract,
     e.fte::DOUBLE AS fte,
     e.gross_monthly_fte::DOUBLE AS gross_monthly_fte,

@@ -7,6 +7,7 @@ SELECT {dims}, employer_id,
     count(*) FILTER (fte < 1) AS part_time,     coalesce(sum(rkey) FILTER (fte < 1), 0) AS part_time_key,
     count(*) FILTER (age >= 55) AS aged_55,     coalesce(sum(rkey) FILTER (age >= 55), 0) AS aged_55_key,
     count(*) FILTER (age >= 57) AS aged_57,     coalesce(sum(rkey) FILTER (age >= 57), 0) AS aged_57_key,
+    count(*) FILTER (age >= 52) AS aged_52,     coalesce(sum(rkey) FILTER (age >= 52), 0) AS aged_52_key,
     count(*) FILTER (hired) AS hired,           coalesce(sum(rkey) FILTER (hired), 0) AS hired_key,
     count(*) FILTER ("left") AS "left",         coalesce(sum(rkey) FILTER ("left"), 0) AS left_key,
     sum(fte) AS fte

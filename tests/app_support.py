@@ -42,6 +42,12 @@ def run_page(page: str, query: dict[str, list[str]]) -> AppTest:
     return app.run()
 
 
+def url_values(app: AppTest, key: str) -> list[str]:
+    """AppTest keeps a single value as a string and repeated ones as a list."""
+    value = app.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
 def expected_text(value: float | None, unit: str) -> str:
     return fmt.by_unit(value, unit)
 

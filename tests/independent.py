@@ -27,6 +27,9 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
         bins = [-1, 24, 34, 44, 54, 200]
         frame["age_band"] = pd.cut(frame["age"].astype(int), bins=bins,
                                    labels=["moins_25", "25_34", "35_44", "45_54", "55_plus"]).astype(str)
+        ages = frame["age"].astype(int)
+        frame["age5"] = [("moins_20" if a < 20 else "65_plus" if a >= 65 else f"{a // 5 * 5}_{a // 5 * 5 + 4}")
+                         for a in ages]
     if "posted_on" in frame:
         frame["month"] = pd.to_datetime(frame["posted_on"]).dt.month.map(lambda m: f"{m:02d}")
     return frame
@@ -95,6 +98,8 @@ def measure_value(measure: str, cell: dict[str, pd.DataFrame]) -> tuple[float, b
         return share(published_count(emp[simple_shares[measure]]), published_count(emp))
     if measure == "departs_5ans":
         return published_count(emp[emp["age"] >= 57])
+    if measure == "departs_10ans":
+        return published_count(emp[emp["age"] >= 52])
     if measure in ("entrees", "sorties"):
         return published_count(emp[emp["hired" if measure == "entrees" else "left"]])
     if measure == "turnover":

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from observatory import formatting as fmt
 from observatory import secrecy
 from observatory.filters import Filters
+from tests.app_support import url_values
 
 APP = Path(__file__).resolve().parent.parent / "dashboard.py"
 HOSTILE = [
@@ -19,12 +20,6 @@ HOSTILE = [
     {"sexe": ["[lien](http://exemple.invalid)"]},
     {"inconnu": ["x"], "taille": ["1-9", "../../etc/passwd"]},
 ]
-
-
-def _param(app: AppTest, key: str) -> list[str]:
-    """AppTest keeps a single value as a string and repeated ones as a list."""
-    value = app.query_params.get(key, [])
-    return [value] if isinstance(value, str) else list(value)
 
 
 def _run(data_root, query: dict[str, list[str]] | None = None) -> AppTest:
@@ -66,9 +61,9 @@ def test_filter_widgets_start_from_the_url_and_write_it_back(data_root) -> None:
     assert app.selectbox(key="filtre_sexe").value == "F"
     app.multiselect(key="filtre_region").select("11").run()
     assert not app.exception
-    assert _param(app, "region") == ["11"]
-    assert _param(app, "branche") == ["eclat", "alisfa"]
-    assert _param(app, "annee") == ["2022"]
+    assert url_values(app, "region") == ["11"]
+    assert url_values(app, "branche") == ["eclat", "alisfa"]
+    assert url_values(app, "annee") == ["2022"]
 
 
 def test_reset_clears_the_url(data_root) -> None:

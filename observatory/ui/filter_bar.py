@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from observatory import reference
-from observatory.filters import URL_KEYS, Filters, from_query
+from observatory.filters import PAGE_KEYS, URL_KEYS, Filters, from_query
 
 WIDGET_PREFIX = "filtre_"
 ALL_YEARS = tuple(str(y) for y in reversed(reference.YEARS))
@@ -26,6 +26,12 @@ def _url_selection() -> Filters:
     return from_query({key: st.query_params.get_all(key) for key in st.query_params})
 
 
+def _set_url(values: dict[str, list[str]]) -> None:
+    """Replace the global filters in the URL, keeping the page's own choices."""
+    kept = {key: st.query_params.get_all(key) for key in st.query_params if key in PAGE_KEYS}
+    st.query_params.from_dict({**values, **kept})
+
+
 def _write_url() -> None:
     """Widget change: rebuild the URL from the widgets' values."""
     values: dict[str, list[str]] = {}
@@ -36,7 +42,7 @@ def _write_url() -> None:
         values[key] = list(state) if many else [str(state)]
     if values.get("annee") == [ALL_YEARS[0]]:
         values.pop("annee")  # the latest year is the default: keep links short
-    st.query_params.from_dict(values)
+    _set_url(values)
 
 
 def _sync_widgets(selection: Filters) -> None:
@@ -58,7 +64,7 @@ def render(page: str) -> Filters:
         st.session_state["_filtre_signature"] = signature
         if selection.notices:
             # Clean the URL of what was dropped, so that the link one copies is valid.
-            st.query_params.from_dict(selection.without_notices().to_query())
+            _set_url(selection.without_notices().to_query())
     st.session_state["_filtre_selection"] = selection.without_notices()
     bar = st.sidebar
     bar.header("Filtres")
@@ -98,8 +104,9 @@ def _carried_over(page: str) -> Filters | None:
 
 
 def share_link(selection: Filters) -> str:
-    """The address of the current page with the selection's query string."""
-    query = urlencode(selection.to_query(), doseq=True)
+    """The address of the current page with the selection's query string and the page's choices."""
+    page_choices = {key: st.query_params.get_all(key) for key in st.query_params if key in PAGE_KEYS}
+    query = urlencode({**selection.to_query(), **page_choices}, doseq=True)
     try:
         address = urlsplit(st.context.url or "")
         base = f"{address.scheme}://{address.netloc}{address.path}" if address.netloc else address.path
@@ -115,11 +122,11 @@ def validated(selection: Filters) -> Filters:
 
 def set_selection(selection: Filters) -> None:
     """Make `selection` the view: URL and widgets (from a callback, before the widgets exist)."""
-    st.query_params.from_dict(selection.to_query())
+    _set_url(selection.to_query())
     _sync_widgets(selection)
     st.session_state["_filtre_signature"] = repr(sorted(selection.to_query().items()))
 
 
 def _reset() -> None:
-    """Back to the default view: no filter, latest year, a bare URL."""
+    """Back to the default view: no filter, latest year, a bare URL (the page's choices stay)."""
     set_selection(Filters())

@@ -18,6 +18,8 @@ def pages() -> list:
         st.Page("app_pages/salaires.py", title="Salaires", icon=":material/euro:"),
         st.Page("app_pages/recrutement.py", title="Recrutement et postes vacants", icon=":material/work:"),
         st.Page("app_pages/formation.py", title="Formation", icon=":material/school:"),
+        st.Page("app_pages/portrait.py", title="Portrait de branche", icon=":material/badge:"),
+        st.Page("app_pages/comparer.py", title="Comparer", icon=":material/compare_arrows:"),
         st.Page("app_pages/besoins.py", title="Besoins en main-d'œuvre (France Travail)", icon=":material/groups:"),
         st.Page("app_pages/donnees.py", title="Données", icon=":material/table_view:"),
         st.Page("app_pages/methodologie.py", title="Méthodologie et sources", icon=":material/menu_book:"),

@@ -1,0 +1,144 @@
+"""Portrait de branche: one branch from every side (who works there, for what pay, which posts
+stay empty, who trains), from the same protected tables as the other pages, plus the sentences
+a negotiator would quote."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from observatory import charts, indicators, reference
+from observatory import formatting as fmt
+from observatory.cards import ChartCard, DataTable, Notice, PageContent, describe_filters, file_stem, source_line
+from observatory.charts import Frame
+from observatory.filters import Filters
+from observatory.tables import TableBuilder, dimension_labels
+from observatory.views import salaries
+from observatory.views.common import (
+    BarSpec,
+    bar_card,
+    definition_of,
+    extremes_title,
+    guarded,
+    sentences_from,
+    tile,
+    total,
+    trend_card,
+    trend_title,
+)
+
+DEFAULT_BRANCH = "aide_domicile"
+RETIREMENT_ASSUMPTION = ("Hypothèse : départ à la retraite entre 62 et 64 ans (âge légal relevé progressivement "
+                         "à 64 ans par la réforme de 2023) ; « à 5 ans » compte les 57 ans ou plus, « à 10 ans » "
+                         "les 52 ans ou plus, sans départs anticipés ni prolongations.")
+TILE_MEASURES = ("effectif", "etp", "part_femmes", "part_55_plus", "departs_5ans", "departs_10ans",
+                 "salaire_median", "ratio_smic", "postes_non_pourvus", "taux_acces")
+TOP = 10
+SENIOR_BANDS = ("55_59", "60_64", "65_plus")
+
+
+def branch_of(filters: Filters) -> str:
+    """The portrayed branch: the one chosen in the filters, else the largest branch."""
+    return filters.branches[0] if filters.branches else DEFAULT_BRANCH
+
+
+def pyramid_card(builder: TableBuilder, filters: Filters) -> ChartCard:
+    measure = indicators.MEASURES["effectif"]
+    table = builder.build("employees", ("age5", "sex"), "effectif", replace(filters, sex=None))
+    frame = table.frame
+    wide = frame.pivot_table(index="age5", columns="sex", values="value", aggfunc="first", dropna=False)
+    order = [code for code in dimension_labels("age5") if code in wide.index]
+    wide = wide.reindex(index=order, columns=["F", "M"])
+    labels = dimension_labels("age5")
+    rows = pd.DataFrame({"label": [labels[c] for c in order], "women": wide["F"].to_numpy(),
+                         "men": wide["M"].to_numpy()})
+    aged = wide.loc[[code for code in order if code in SENIOR_BANDS]]
+    older, everyone = aged.sum().sum(), wide.sum().sum()  # over the published cells only
+    title = "Pyramide des âges"
+    if everyone:
+        title = f"Pyramide des âges : {fmt.percent(older / everyone)} des salariés ont 55 ans ou plus"
+    years = table.years
+    subtitle = f"{measure.label} par âge et sexe · {describe_filters(replace(filters, sex=None), years)}"
+    chart_frame = Frame(title, subtitle, source_line(builder.warehouse.snapshot))
+    figure = charts.pyramid_chart(rows, chart_frame)
+    data = DataTable(pd.DataFrame({"Âge": rows["label"], "Femmes": rows["women"], "Hommes": rows["men"]}),
+                     {"Femmes": "count", "Hommes": "count"})
+    return ChartCard("pyramide", chart_frame, figure, data,
+                     file_stem("pyramide_ages", ("age5", "sex"), filters, years),
+                     definition_of("effectif") + "\n\nTranches de 5 ans d'âge au 31 décembre ; chaque case est "
+                     "protégée comme les autres (bruit, seuils) : la part des 55 ans ou plus du titre est calculée "
+                     "sur les cases publiées.",
+                     alt="Pyramide des âges : effectifs par tranche de 5 ans, femmes à droite, hommes à gauche.")
+
+
+BAR_SPECS = (
+    BarSpec("taille", "effectif", "employer_size", extremes_title(
+        "Salariés par taille de structure : {high_value} dans les structures de {high}",
+        "{label} : {value} salariés", "Salariés par taille de structure", "count"), in_list_order=True),
+    BarSpec("contrats", "effectif", "contract", extremes_title(
+        "Contrats : {high_value} en {high}", "{label} : {value}", "Salariés par contrat", "count")),
+    BarSpec("non_pourvus_metier", "postes_non_pourvus", "occupation", extremes_title(
+        "Postes non pourvus : {high} en tête ({high_value})", "{label} : {value} postes non pourvus",
+        "Postes non pourvus par métier", "count"), top=TOP, wide=True),
+    BarSpec("difficile_metier", "part_difficile", "occupation", extremes_title(
+        "Métiers sous tension : {high_value} de recrutements difficiles pour {high}",
+        "{label} : {value} de recrutements difficiles", "Recrutements difficiles par métier", "share"),
+        top=TOP, wide=True),
+    BarSpec("dispositifs", "stagiaires", "scheme", extremes_title(
+        "Formation : {high} d'abord ({high_value} stagiaires)", "{label} : {value} stagiaires",
+        "Stagiaires par dispositif", "count")),
+)
+TRENDS = ("effectif", "temps_partiel", "turnover", "taux_acces")
+
+
+def content(builder: TableBuilder, filters: Filters) -> PageContent:
+    branch = branch_of(filters)
+    here = replace(filters, branches=(branch,))
+    tiles = tuple(tile(builder, code, here) for code in TILE_MEASURES)
+    cards: list[ChartCard | Notice] = [
+        guarded("pyramide", "Pyramide des âges", lambda: pyramid_card(builder, here)),
+        guarded("salaires", "Salaires par métier", lambda: salaries.distribution_card(builder, "occupation", here))]
+    cards += [guarded(spec.key, indicators.MEASURES[spec.measure].label,
+                      lambda spec=spec: bar_card(builder, spec, here)) for spec in BAR_SPECS]
+    cards += [guarded(f"tendance_{code}", indicators.MEASURES[code].label,
+                      lambda code=code: trend_card(builder, f"tendance_{code}", code, here, trend_title(code)))
+              for code in TRENDS]
+    return PageContent(_sentences(builder, here), tuple(cards), tiles)
+
+
+def _sentences(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
+    label = reference.code_lists()["branch"].label(filters.branches[0])
+    year = filters.effective_year
+
+    def people() -> str | None:
+        headcount, women = total(builder, "effectif", filters), total(builder, "part_femmes", filters)
+        if headcount is None or women is None:
+            return None
+        return f"{label} : {fmt.number(headcount)} salariés en {year}, dont {fmt.percent(women)} de femmes."
+
+    def retirements() -> str | None:
+        older, five, ten = (total(builder, c, filters) for c in ("part_55_plus", "departs_5ans", "departs_10ans"))
+        if older is None or five is None or ten is None:
+            return None
+        return (f"{fmt.percent(older)} ont 55 ans ou plus : {fmt.number(five)} départs à la retraite possibles d'ici "
+                f"5 ans et {fmt.number(ten)} d'ici 10 ans (départ supposé entre 62 et 64 ans).")
+
+    def pay() -> str | None:
+        median, ratio = total(builder, "salaire_median", filters), total(builder, "ratio_smic", filters)
+        if median is None or ratio is None:
+            return None
+        return (f"Salaire médian brut : {fmt.euros(median)} par mois en équivalent temps plein, "
+                f"{fmt.number(ratio, 2)} SMIC.")
+
+    def vacancies() -> str | None:
+        unfilled, hard = total(builder, "postes_non_pourvus", filters), total(builder, "part_difficile", filters)
+        if unfilled is None or hard is None:
+            return None
+        return (f"{fmt.number(unfilled)} postes non pourvus au 31 décembre ; {fmt.percent(hard)} des recrutements "
+                "jugés difficiles.")
+
+    def training() -> str | None:
+        access = total(builder, "taux_acces", filters)
+        return None if access is None else f"Taux d'accès à la formation : {fmt.percent(access)}."
+    return sentences_from(people, retirements, pay, vacancies, training)
