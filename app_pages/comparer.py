@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from observatory import views
 from observatory.ui import card, page_choice, resources, shell
 from observatory.views import comparison
 
@@ -21,7 +22,8 @@ other = "branches" if kind == "branche" else "régions"
 st.caption(f"Année {selection.effective_year}. Les autres filtres s'appliquent aux deux termes ; le filtre de "
            f"{other} de la barre latérale est remplacé par la paire choisie ici. Le lien copié garde la paire.")
 
-result = comparison.compare(resources.table_builder(), selection, kind, first, second)
+result = views.cached(f"comparer:{kind}:{first}:{second}", resources.table_builder(), selection,
+                      lambda builder, filters: comparison.compare(builder, filters, kind, first, second))
 st.subheader("À retenir")
 card.findings(result.sentences)
 st.subheader(f"{result.a_label} et {result.b_label}")

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from observatory import cards, export, reference
+from observatory import cards, export, reference, views
 from observatory.ui import card, filter_bar, resources, shell
 from observatory.views import portrait
 
@@ -28,7 +28,7 @@ if len(selection.branches) > 1:
     st.info(f"Plusieurs branches sont filtrées : le portrait montre la première, {branches[branch]}.")
 st.caption(f"Année {selection.effective_year} ; les autres filtres s'appliquent. {portrait.RETIREMENT_ASSUMPTION}")
 
-content = portrait.content(resources.table_builder(), selection)
+content = views.page_content("portrait", resources.table_builder(), selection)
 here = replace(selection, branches=(branch,))
 snapshot = resources.active_snapshot()
 subtitle = cards.describe_filters(here, (here.effective_year, here.effective_year))
@@ -40,4 +40,4 @@ st.download_button("Exporter le portrait (HTML)", icon=":material/download:", on
                                                  notes, dt.datetime.now()).encode("utf-8"),
                    file_name=f"portrait_{branch}_{here.effective_year}.html", mime="text/html",
                    help="Un seul fichier, graphiques compris, qui s'ouvre sans connexion ; à envoyer ou imprimer.")
-card.page_body(content, wide=0)
+card.page_body(content, wide=portrait.WIDE_CARDS)

@@ -24,11 +24,15 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import arguments, p50, p95, peak_rss_mb, print_table, save, snapshot_at  # noqa: E402
 
-# Page name -> (script, key of its content function in views.CONTENTS).
+# Page name -> (script, key of its content function in views.CONTENTS, None: the page has its own
+# choices and is timed through AppTest only). BENCH_PAGES="Territoires,Comparer" restricts the run.
 PAGES = {"Vue d'ensemble": ("app_pages/vue_ensemble.py", "vue_ensemble"),
          "Salaires": ("app_pages/salaires.py", "salaires"),
          "Recrutement": ("app_pages/recrutement.py", "recrutement"),
-         "Formation": ("app_pages/formation.py", "formation")}
+         "Formation": ("app_pages/formation.py", "formation"),
+         "Territoires": ("app_pages/territoires.py", None),
+         "Portrait de branche": ("app_pages/portrait.py", "portrait"),
+         "Comparer": ("app_pages/comparer.py", None)}
 # What a regional analyst does: year, a branch, a region, then person filters, then back.
 JOURNEY: tuple[dict[str, list[str]], ...] = (
     {},
@@ -125,12 +129,14 @@ def main(argv: list[str] | None = None) -> int:
             resources.warm_up(resources.table_builder_for(snapshots.active()))
             print(f"préchauffage : {time.perf_counter() - started:.1f} s")
         print(f"Pages via AppTest, parcours de {len(JOURNEY)} vues ({'préchauffé' if warm else 'à froid'}) :")
-        pages = [bench_page(name, page, args.repeat) for name, (page, _key) in PAGES.items()]
+        chosen = [name for name in PAGES if not os.environ.get("BENCH_PAGES")
+                  or name in os.environ["BENCH_PAGES"].split(",")]
+        pages = [bench_page(name, PAGES[name][0], args.repeat) for name in chosen]
         print_table(pages, ["page", "change_p50", "change_p95", "change_max", "repeated_p50", "repeated_p95"])
         for row in pages:
             print(f"  {row['page']} : {row['per_view_ms']}")
         print("\nContenu des pages seul (fonctions de page, sans Streamlit, constructeur neuf) :")
-        contents = [bench_content(name, args.repeat) for name in PAGES]
+        contents = [bench_content(name, args.repeat) for name in chosen if PAGES[name][1]]
         print_table(contents, ["page", "change_p50", "change_p95", "repeated_p50", "repeated_p95"])
         rss = peak_rss_mb()
         print(f"\nRSS maximal du processus : {rss:.0f} Mo")

@@ -80,6 +80,7 @@ class ChartCard:
     definition: str
     select: str | None = None  # the dimension a click on a bar filters on (cross-filtering)
     alt: str = ""
+    click_target: str | None = None  # what a click selects, when not a bar or a point ("une région")
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,7 @@ def _legend_rows(names: Sequence[str], wide: bool) -> int:
     if not names:
         return 0
     entry = 45 + 6.5 * max(len(name) for name in names)
-    per_row = max(1, int((860 if wide else 400) // entry))
+    per_row = max(1, int((860 if wide else 340) // entry))
     return math.ceil(len(names) / per_row)
 
 
@@ -270,9 +270,12 @@ def quantile_chart(rows: pd.DataFrame, frame: Frame) -> go.Figure:
                    xaxis=_value_axis("eur"))
 
 
-def export_config(filename: str) -> dict:
-    """Plotly toolbar: no logo, no selection tools, a PNG export named like the card's CSV."""
+def export_config(filename: str, figure: go.Figure | None = None) -> dict:
+    """Plotly toolbar: no logo, no selection tools, a PNG export named like the card's CSV. On a
+    map the mouse wheel scrolls the page instead of zooming the map."""
+    on_map = figure is not None and any(trace.type in ("choropleth", "scattergeo") for trace in figure.data)
     return {
+        **({"scrollZoom": False} if on_map else {}),
         "displaylogo": False,
         "modeBarButtonsToRemove": list(TOOLBAR_REMOVE),
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from observatory import demo, publishing, snapshots
@@ -67,3 +68,20 @@ def frames(snapshot: snapshots.Snapshot) -> dict[str, pd.DataFrame]:
                 frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
         result[name] = frame
     return result
+
+
+MIRROR = Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+
+@pytest.fixture(scope="session")
+def with_sources(tmp_path_factory, snapshot):
+    """A data folder whose snapshot holds the test microdata and the official sources (mirror)."""
+    if not (MIRROR / "francetravail-bmo-2024-bassins-emploi.csv").is_file():
+        pytest.skip("../shared/reference absent: no mirror of the official files")
+    from observatory.sources import pull
+
+    root = tmp_path_factory.mktemp("sources") / "data"
+    tables = {name: pq.read_table(snapshot.file(name)) for name in snapshots.DATASETS}
+    publishing.publish_tables(tables, origin="demo", root=root, extra={"demo": {"scale": 0.02, "seed": 7}})
+    pull.pull(mirror=MIRROR, root=root)
+    return root

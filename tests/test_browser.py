@@ -275,6 +275,26 @@ def test_clicking_a_point_of_the_vacancy_chart_filters_the_whole_view(server, pa
         assert shown[measure.label] == fmt.by_unit(expected, measure.unit), measure_code
 
 
+def test_clicking_a_region_on_the_map_filters_the_whole_view(server, page, builder) -> None:
+    """Without boundaries in the snapshot the map is the tile grid: one clickable tile per region."""
+    _open(page, f"{server}/territoires?annee=2023&indicateur=salaire_median")
+    chart = _chart(page, "Salaire médian")
+    plot = chart.locator(".js-plotly-plot")
+    codes = plot.evaluate("gd => gd.data.flatMap(trace => (trace.customdata || []).map(point => point[0]))")
+    assert len(codes) == 18
+    tiles = chart.locator(".scatterlayer .point")
+    tiles.nth(0).click(force=True)
+    page.wait_for_url(re.compile(r"region="))
+    _settle(page)
+    clicked = _query(page)["region"]
+    assert len(clicked) == 1 and clicked[0] in codes
+    assert _query(page) == {"annee": ["2023"], "indicateur": ["salaire_median"], "region": clicked}
+    label = reference.code_lists()["region"].labels[clicked[0]]
+    assert _multiselect_labels(page, "Régions") == [label]
+    # the region's profile against France appears, titled with the region
+    _chart(page, f"{label} face à la France")
+
+
 def _screen_number(text: str) -> tuple[float, float] | None:
     """`1 234,5 €` -> (1234.5, 0.05): the value and half its last shown digit."""
     digits = re.sub(r"[\s\u202f\u00a0€%]", "", text).replace("\u2212", "-")
@@ -350,8 +370,9 @@ def test_no_text_of_any_figure_is_clipped(server, page, address) -> None:
     laptop-sized screen: what is clipped on screen is clipped in the exported image too."""
     page.set_viewport_size({"width": 1280, "height": 900})
     _open(page, server + address)
+    # Plotly draws each chart after the script has finished: wait for them rather than race them.
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4")
     plots = page.locator(".js-plotly-plot")
-    assert plots.count() >= 4
     for index in range(plots.count()):
         plots.nth(index).scroll_into_view_if_needed()
         assert plots.nth(index).evaluate(CLIPPED_TEXTS) == [], index

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import shlex
-from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -15,14 +14,14 @@ import pytest
 
 from observatory import __main__ as cli
 from observatory import formatting as fmt
-from observatory import indicators, publishing, reference, secrecy, snapshots
+from observatory import indicators, reference, secrecy, snapshots
 from observatory.filters import Filters
 from observatory.views import explorer
 from tests.app_support import HOSTILE, run_page, values_of
+from tests.conftest import MIRROR
 
 DONNEES, METHODO, BESOINS, RECRUTEMENT = ("app_pages/donnees.py", "app_pages/methodologie.py",
                                          "app_pages/besoins.py", "app_pages/recrutement.py")
-MIRROR = Path(__file__).resolve().parents[2] / "shared" / "reference"
 BMO_FILE = "francetravail-bmo-2024-bassins-emploi.csv"
 
 
@@ -95,19 +94,6 @@ def test_besoins_without_official_data_says_how_to_load_it(data_root) -> None:
     app = run_page(BESOINS, {})
     assert not app.exception
     assert "sources pull" in app.info[-1].value
-
-
-@pytest.fixture(scope="module")
-def with_sources(tmp_path_factory, snapshot):
-    if not (MIRROR / BMO_FILE).is_file():
-        pytest.skip("../shared/reference absent: no mirror of the official files")
-    from observatory.sources import pull
-
-    root = tmp_path_factory.mktemp("sources") / "data"
-    tables = {name: pq.read_table(snapshot.file(name)) for name in snapshots.DATASETS}
-    publishing.publish_tables(tables, origin="demo", root=root, extra={"demo": {"scale": 0.02, "seed": 7}})
-    pull.pull(mirror=MIRROR, root=root)
-    return root
 
 
 def bmo_projects(region: str) -> dict[str, tuple[int, int]]:

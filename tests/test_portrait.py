@@ -103,7 +103,9 @@ def test_exported_portrait_is_self_contained_and_carries_the_figures(data_root, 
     # each figure's data travels in the file: the pyramid's bars have the builder's values
     frame = builder.build("employees", ("age5", "sex"), "effectif", selection).frame
     women = frame[(frame["sex"] == "F") & (frame["status"] == "ok")]["value"].astype(float)
-    pyramid = json.loads(re.search(r"Plotly\.newPlot\(\s*\"figure-0\",\s*(\[.*?\]),\s*\{", plots[0], re.S).group(1))
+    index = next(i for i, c in enumerate(content.cards) if c.key == "pyramide")
+    pattern = rf"Plotly\.newPlot\(\s*\"figure-{index}\",\s*(\[.*?\]),\s*\{{"
+    pyramid = json.loads(next(m.group(1) for p in plots if (m := re.search(pattern, p, re.S))))
     assert sorted(v for v in pyramid[1]["x"] if v) == sorted(women.tolist())
     text = " ".join(parsed.text)
     for tile in content.tiles:

@@ -39,13 +39,14 @@ def chart_card(card: ChartCard | Notice) -> None:
             return
         chart_key = f"graphique_{card.key}"
         if card.select in SELECTION_ATTRIBUTE:
-            target = "un point" if card.figure.data and card.figure.data[0].type == "scatter" else "une barre"
+            kind = card.figure.data[0].type if card.figure.data else "bar"
+            target = card.click_target or {"scatter": "un point"}.get(kind, "une barre")
             st.plotly_chart(card.figure, theme=None, key=chart_key, selection_mode="points",
                             on_select=lambda: _apply_selection(chart_key, card.select or ""),
-                            config=export_config(card.file_stem), alt=card.alt)
+                            config=export_config(card.file_stem, card.figure), alt=card.alt)
             st.caption(f"Cliquez sur {target} pour filtrer toute la vue sur cet élément.")
         else:
-            st.plotly_chart(card.figure, theme=None, key=chart_key, config=export_config(card.file_stem),
+            st.plotly_chart(card.figure, theme=None, key=chart_key, config=export_config(card.file_stem, card.figure),
                             alt=card.alt)
         with st.expander("Voir les données"):
             st.table(card.data.display(), hide_index=True)

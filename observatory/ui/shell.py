@@ -18,6 +18,7 @@ def pages() -> list:
         st.Page("app_pages/salaires.py", title="Salaires", icon=":material/euro:"),
         st.Page("app_pages/recrutement.py", title="Recrutement et postes vacants", icon=":material/work:"),
         st.Page("app_pages/formation.py", title="Formation", icon=":material/school:"),
+        st.Page("app_pages/territoires.py", title="Territoires", icon=":material/map:"),
         st.Page("app_pages/portrait.py", title="Portrait de branche", icon=":material/badge:"),
         st.Page("app_pages/comparer.py", title="Comparer", icon=":material/compare_arrows:"),
         st.Page("app_pages/besoins.py", title="Besoins en main-d'œuvre (France Travail)", icon=":material/groups:"),

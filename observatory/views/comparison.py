@@ -122,13 +122,18 @@ def _sentences(lines: tuple[Line, ...], a_label: str, b_label: str) -> tuple[str
         high_value, low_value = (line.b, line.a) if line.gap > 0 else (line.a, line.b)
         written.append(f"{line.label} : {fmt.by_unit(high_value, line.unit)} pour {higher} contre "
                        f"{fmt.by_unit(low_value, line.unit)} pour {lower} ({_size(line, high_value, low_value)}).")
-    close = [line.label.lower() for line in lines if line.close()]
+    close = [_lowered(line.label) for line in lines if line.close()]
     if close:
         written.append(f"Valeurs proches ({', '.join(close)}).")
-    secret = [line.label.lower() for line in lines if line.a is None or line.b is None]
+    secret = [_lowered(line.label) for line in lines if line.a is None or line.b is None]
     if secret:
         written.append(f"Non comparables (secret statistique) : {', '.join(secret)}.")
     return tuple(written)
+
+
+def _lowered(label: str) -> str:
+    """A label inside a sentence: first letter lowered, acronyms (SMIC, EQTP) kept."""
+    return label[:1].lower() + label[1:]
 
 
 def _size(line: Line, high: float, low: float) -> str:

@@ -35,6 +35,7 @@ RETIREMENT_ASSUMPTION = ("Hypothèse : départ à la retraite entre 62 et 64 ans
 TILE_MEASURES = ("effectif", "etp", "part_femmes", "part_55_plus", "departs_5ans", "departs_10ans",
                  "salaire_median", "ratio_smic", "postes_non_pourvus", "taux_acces")
 TOP = 10
+WIDE_CARDS = 3  # pay by occupation, unfilled posts and tensions by occupation
 SENIOR_BANDS = ("55_59", "60_64", "65_plus")
 
 
@@ -96,11 +97,14 @@ def content(builder: TableBuilder, filters: Filters) -> PageContent:
     branch = branch_of(filters)
     here = replace(filters, branches=(branch,))
     tiles = tuple(tile(builder, code, here) for code in TILE_MEASURES)
+    # The full-width cards first (WIDE_CARDS of them: long occupation lists), then two by two.
     cards: list[ChartCard | Notice] = [
-        guarded("pyramide", "Pyramide des âges", lambda: pyramid_card(builder, here)),
         guarded("salaires", "Salaires par métier", lambda: salaries.distribution_card(builder, "occupation", here))]
     cards += [guarded(spec.key, indicators.MEASURES[spec.measure].label,
-                      lambda spec=spec: bar_card(builder, spec, here)) for spec in BAR_SPECS]
+                      lambda spec=spec: bar_card(builder, spec, here)) for spec in BAR_SPECS if spec.wide]
+    cards.append(guarded("pyramide", "Pyramide des âges", lambda: pyramid_card(builder, here)))
+    cards += [guarded(spec.key, indicators.MEASURES[spec.measure].label,
+                      lambda spec=spec: bar_card(builder, spec, here)) for spec in BAR_SPECS if not spec.wide]
     cards += [guarded(f"tendance_{code}", indicators.MEASURES[code].label,
                       lambda code=code: trend_card(builder, f"tendance_{code}", code, here, trend_title(code)))
               for code in TRENDS]
