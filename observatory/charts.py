@@ -250,10 +250,11 @@ def scatter_chart(points: pd.DataFrame, frame: Frame, x: Axis, y: Axis,
                    yaxis={"title": {"text": _escape(y.title)}, "rangemode": "tozero", **_value_axis(y.unit)})
 
 
-def quantile_chart(rows: pd.DataFrame, frame: Frame) -> go.Figure:
+def quantile_chart(rows: pd.DataFrame, frame: Frame, smic: float | None = None) -> go.Figure:
     """Pay distributions as boxes drawn from published quantiles: whiskers at D1 and D9, box
     from Q1 to Q3, line at the median. Rows: code, label, d1, q1, median, q3, d9 (secret rows
-    dropped here; the table under the chart lists them)."""
+    dropped here; the table under the chart lists them). With `smic`, a dashed vertical line marks
+    the gross monthly SMIC of the year, the yardstick of low pay."""
     shown = rows.dropna(subset=["d1", "q1", "median", "q3", "d9"]).sort_values("median")
     hover = [f"{label}<br>D9 : {fmt.euros(d9)}<br>Q3 : {fmt.euros(q3)}<br>Médiane : {fmt.euros(m)}"
              f"<br>Q1 : {fmt.euros(q1)}<br>D1 : {fmt.euros(d1)}"
@@ -266,7 +267,15 @@ def quantile_chart(rows: pd.DataFrame, frame: Frame) -> go.Figure:
         "marker": {"color": MAIN}, "line": {"color": MAIN}, "fillcolor": "rgba(31, 78, 153, 0.25)",
         "hoverinfo": "text", "hovertext": hover, "customdata": shown["code"].tolist(),
     }
-    return _figure([box], frame, max(280, 150 + 30 * len(shown)), left_labels=box["y"], showlegend=False,
+    traces = [box]
+    if smic is not None and len(shown):
+        label = f"SMIC {fmt.euros(smic)}"
+        traces.append({"type": "scatter", "mode": "lines+text", "x": [smic, smic],
+                       "y": [box["y"][0], box["y"][-1]], "text": ["", label], "textposition": "top center",
+                       "textfont": {"size": 11, "color": SECOND}, "cliponaxis": False,
+                       "line": {"color": SECOND, "dash": "dash", "width": 1.5}, "hoverinfo": "skip",
+                       "showlegend": False})
+    return _figure(traces, frame, max(280, 150 + 30 * len(shown)), left_labels=box["y"], showlegend=False,
                    xaxis=_value_axis("eur"))
 
 

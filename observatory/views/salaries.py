@@ -51,16 +51,19 @@ def distribution_card(builder: TableBuilder, dimension: str, filters: Filters) -
             f"{only['label']} : salaire médian de {fmt.euros(only['median'])}"
     else:
         title = f"Distribution des salaires par {where}"
-    frame = Frame(title, f"Salaire brut mensuel EQTP : D1, Q1, médiane, Q3, D9 · {describe_filters(filters, years)}",
+    smic = reference.smic_annual()[filters.effective_year]
+    frame = Frame(title, f"Salaire brut mensuel EQTP : D1, Q1, médiane, Q3, D9 ; pointillés : SMIC · "
+                  f"{describe_filters(filters, years)}",
                   source_line(builder.warehouse.snapshot), wide=True)
-    figure = charts.quantile_chart(rows, frame)
+    figure = charts.quantile_chart(rows, frame, smic=smic)
     table = pd.DataFrame({DIMENSION_LABELS[dimension]: rows["label"],
                           **{label: rows[short] for _c, short, label in QUANTILES}})
     return ChartCard(f"distribution_{dimension}", frame, figure,
                      DataTable(table, {label: "eur" for *_x, label in QUANTILES}),
                      file_stem("salaire_quantiles", (dimension,), filters, years),
-                     definition_of(*(c for c, *_x in QUANTILES)),
-                     alt=f"Boîtes de distribution des salaires par {where}.")
+                     definition_of(*(c for c, *_x in QUANTILES)) + f"\n\n**SMIC** brut mensuel (35 h) de "
+                     f"{filters.effective_year}, moyenne des taux en vigueur : {fmt.euros(smic, 2)}.",
+                     alt=f"Boîtes de distribution des salaires par {where}, avec le SMIC en pointillés.")
 
 
 def evolution_card(builder: TableBuilder, filters: Filters) -> ChartCard:
