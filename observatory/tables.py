@@ -16,11 +16,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from observatory import indicators, reference, secrecy
+from observatory import indicators, reference, secrecy, sorted_pay
 from observatory.filters import Filters
 from observatory.formatting import MONTHS
 from observatory.indicators import MEASURES, Measure
-from observatory.warehouse import ROLLUP_SOURCES, Warehouse
+from observatory.warehouse import (
+    GROUP_DIMENSIONS,
+    GROUP_ROLLUP_SOURCES,
+    PERSON_ROLLUP_FRAGMENTS,
+    PERSON_ROLLUPS,
+    ROLLUP_SOURCES,
+    Warehouse,
+)
 
 DIMENSION_LABELS: dict[str, str] = {
     "total": "Ensemble", "year": "Année", "branch": "Branche", "region": "Région",
@@ -180,7 +187,9 @@ class TableBuilder:
         try:
             allowed = frozenset(indicators.DATASET_DIMENSIONS[_dataset_of(query)])
             frame = self.warehouse.run_named(query, parameters, {"dims": list(dims)}, allowed,
-                                             _fragments(query, dims, parameters))
+                                             _fragments(query, dims, parameters, self.warehouse.persons_rollup_exact))
+            if query == "employees_pay":
+                frame = sorted_pay.with_quantiles(frame, dims, sorted_pay.of(self.warehouse), parameters)
         except BaseException as error:
             with self._lock:
                 del self._running[key]
@@ -234,16 +243,29 @@ class TableBuilder:
 
 # Cells over these dimensions are unions of whole (year, employer) groups: the rollup serves them.
 ROLLUP_DIMENSIONS = frozenset({"total", "year", "branch", "region", "employer_size"})
+# Cells over these are unions of whole (year, employer, occupation, sex, age band) groups.
+GROUP_ROLLUP_DIMENSIONS = ROLLUP_DIMENSIONS | frozenset(GROUP_DIMENSIONS)
 
 
-def _fragments(query: str, dims: tuple[str, ...], parameters: dict[str, object]) -> dict[str, str]:
-    """Pick the per-employer source of a counts query: the rollup when it gives the same rows."""
+def _fragments(query: str, dims: tuple[str, ...], parameters: dict[str, object],
+               persons_exact: bool = False) -> dict[str, str]:
+    """Pick the per-employer source of a counts query: the smallest rollup that gives the same
+    rows (per employer, per group of persons, per trained person), else the microdata."""
     if query not in ROLLUP_SOURCES:
         return {}
     source = ROLLUP_SOURCES[query]
     person_filters = parameters["occupations"] or parameters["sexes"] or parameters["age_bands"]
     if set(dims) <= ROLLUP_DIMENSIONS and not person_filters:
         return {"per_employer": f"{source}_rollup"}
+    if query in GROUP_ROLLUP_SOURCES and set(dims) <= GROUP_ROLLUP_DIMENSIONS:
+        return {"per_employer": f"{GROUP_ROLLUP_SOURCES[query]}_group"}
+    if query == "training_counts":
+        persons = "training_per_person"
+        for table, extra in PERSON_ROLLUPS.items():
+            if persons_exact and set(dims) <= GROUP_ROLLUP_DIMENSIONS | set(extra):
+                persons = PERSON_ROLLUP_FRAGMENTS[table]
+                break
+        return {"per_employer": source, "per_person": persons}
     return {"per_employer": source}
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from observatory import reference
 from observatory.snapshots import Snapshot
@@ -25,13 +26,25 @@ from observatory.snapshots import Snapshot
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when build_*.sql change: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 6
+DATABASE_VERSION = 9
 # Named queries whose per-employer step can read a rollup, and the fragment that step uses.
 ROLLUP_SOURCES: dict[str, str] = {
     "employees_counts": "employees_per_employer",
     "employees_pay": "employees_pay_per_employer",
     "training_counts": "training_per_employer",
 }
+# Named queries whose per-employer step can also read the per-group rollup (a person is one row of
+# one group of these columns beside the employer's), and the fragment that step uses.
+GROUP_ROLLUP_SOURCES: dict[str, str] = {
+    "employees_counts": "employees_per_employer",
+    "employees_pay": "employees_pay_per_employer",
+}
+GROUP_DIMENSIONS: tuple[str, ...] = ("occupation", "family", "sex", "age_band")
+# Per-person training rollups (table -> columns beside the group ones) that training_per_person
+# can read instead of the microdata, and the fragment that reads each.
+PERSON_ROLLUPS: dict[str, tuple[str, ...]] = {"training_by_person": (), "training_by_person_scheme": ("scheme",)}
+PERSON_ROLLUP_FRAGMENTS: dict[str, str] = {"training_by_person": "training_per_person_rollup",
+                                           "training_by_person_scheme": "training_per_person_scheme_rollup"}
 # Official open data loaded into the database when the snapshot holds it (sources pull).
 OFFICIAL_TABLES: tuple[str, ...] = ("bmo",)
 _NAME = re.compile(r"^[a-z_]+$")
@@ -124,11 +137,21 @@ def build_database(folder: Path) -> Path:
         open_filters = {"year_from": 0, "year_to": 9999, "branches": [], "regions": [], "occupations": [],
                         "sexes": [], "age_bands": [], "sizes": []}
         rollup_dims = ["year", "branch", "region", "employer_size", "total"]
-        fragments = {name: name for name in ROLLUP_SOURCES.values()}
+        fragments = {**{name: name for name in ROLLUP_SOURCES.values()}, "per_person": "training_per_person"}
         rollups = render("build_rollups", {"dims": rollup_dims}, frozenset(rollup_dims), fragments)
-        for statement in _statements(rollups):
+        group_dims = [*rollup_dims, *GROUP_DIMENSIONS]
+        groups = render("build_group_rollups", {"dims": group_dims}, frozenset(group_dims),
+                        {name: name for name in GROUP_ROLLUP_SOURCES.values()})
+        statements = _statements(rollups) + _statements(groups)
+        for table, extra in PERSON_ROLLUPS.items():
+            dims = [*rollup_dims, *GROUP_DIMENSIONS, *extra]
+            statements += _statements(render("build_person_rollups", {"dims": dims, "table": [table]},
+                                             frozenset([*dims, table]), {"per_person": "training_per_person"}))
+        for statement in statements:
             con.execute(statement, {k: v for k, v in open_filters.items() if f"${k}" in statement})
-        con.execute("CREATE TABLE warehouse_meta AS SELECT $version AS version", {"version": DATABASE_VERSION})
+        exact = bool(con.execute(load_query("training_persons_check")).fetchone()[0])
+        con.execute("CREATE TABLE warehouse_meta AS SELECT $version AS version, $exact AS persons_rollup_exact",
+                    {"version": DATABASE_VERSION, "exact": exact})
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -172,6 +195,9 @@ class Warehouse:
         self._con.execute("SET allowed_directories = [$dir]", {"dir": str(snapshot.path)})
         self._con.execute("SET enable_external_access = false")
         self._con.execute("SET lock_configuration = true")
+        # Whether the per-person training rollups give exactly the microdata's cells.
+        self.persons_rollup_exact = bool(self._con.execute(
+            "SELECT persons_rollup_exact FROM warehouse_meta").fetchone()[0])
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -218,6 +244,16 @@ class Warehouse:
         sql = render(name, identifiers, allowed, fragments)
         used = {key: value for key, value in parameters.items() if re.search(rf"\${key}\b", sql)}
         return self.run(sql, used)
+
+    def arrow_named(self, name: str, parameters: dict[str, object] | None = None) -> pa.Table:
+        """A named query (no placeholders) as an Arrow table: large loads build no pandas objects."""
+        cursor = self.cursor()
+        try:
+            return cursor.sql(load_query(name), params=parameters or {}).to_arrow_table()
+        except duckdb.Error as error:
+            raise QueryError(str(error).splitlines()[0]) from error
+        finally:
+            cursor.close()
 
 
 _SHARED: dict[Path, Warehouse] = {}

@@ -11,13 +11,13 @@ WITH per_employer AS (
 )
 SELECT {dims},
     sum(n) AS n,             count(*) AS n_employers,                                max(n) AS n_top,             sum(n_key) AS n_key,
-    sum(women) AS women,     count(*) FILTER (women > 0) AS women_employers,        max(women) AS women_top,     sum(women_key) AS women_key,
-    sum(part_time) AS part_time, count(*) FILTER (part_time > 0) AS part_time_employers, max(part_time) AS part_time_top, sum(part_time_key) AS part_time_key,
-    sum(aged_55) AS aged_55, count(*) FILTER (aged_55 > 0) AS aged_55_employers,    max(aged_55) AS aged_55_top, sum(aged_55_key) AS aged_55_key,
-    sum(aged_57) AS aged_57, count(*) FILTER (aged_57 > 0) AS aged_57_employers,    max(aged_57) AS aged_57_top, sum(aged_57_key) AS aged_57_key,
-    sum(aged_52) AS aged_52, count(*) FILTER (aged_52 > 0) AS aged_52_employers,    max(aged_52) AS aged_52_top, sum(aged_52_key) AS aged_52_key,
-    sum(hired) AS hired,     count(*) FILTER (hired > 0) AS hired_employers,        max(hired) AS hired_top,     sum(hired_key) AS hired_key,
-    sum("left") AS "left",   count(*) FILTER ("left" > 0) AS left_employers,        max("left") AS left_top,     sum(left_key) AS left_key,
+    sum(women) AS women,     count_if(women > 0) AS women_employers,        max(women) AS women_top,     sum(women_key) AS women_key,
+    sum(part_time) AS part_time, count_if(part_time > 0) AS part_time_employers, max(part_time) AS part_time_top, sum(part_time_key) AS part_time_key,
+    sum(aged_55) AS aged_55, count_if(aged_55 > 0) AS aged_55_employers,    max(aged_55) AS aged_55_top, sum(aged_55_key) AS aged_55_key,
+    sum(aged_57) AS aged_57, count_if(aged_57 > 0) AS aged_57_employers,    max(aged_57) AS aged_57_top, sum(aged_57_key) AS aged_57_key,
+    sum(aged_52) AS aged_52, count_if(aged_52 > 0) AS aged_52_employers,    max(aged_52) AS aged_52_top, sum(aged_52_key) AS aged_52_key,
+    sum(hired) AS hired,     count_if(hired > 0) AS hired_employers,        max(hired) AS hired_top,     sum(hired_key) AS hired_key,
+    sum("left") AS "left",   count_if("left" > 0) AS left_employers,        max("left") AS left_top,     sum(left_key) AS left_key,
     sum(fte) AS fte
 FROM per_employer
 GROUP BY {dims}

@@ -10,7 +10,7 @@ WITH per_employer AS (
 )
 SELECT {dims},
     sum(n) AS n, count(*) AS n_employers, max(n) AS n_top, sum(n_key) AS n_key,
-    sum(alternance) AS alternance, count(*) FILTER (alternance > 0) AS alternance_employers,
+    sum(alternance) AS alternance, count_if(alternance > 0) AS alternance_employers,
     max(alternance) AS alternance_top, sum(alternance_key) AS alternance_key,
     sum(actions) AS actions, sum(hours) AS hours, sum(cost) AS cost
 FROM per_employer

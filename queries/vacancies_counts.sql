@@ -12,20 +12,20 @@ WITH openings AS (
 per_employer AS (
     SELECT {dims}, employer_id,
         count(*) AS n,                                   sum(rkey) AS n_key,
-        count(*) FILTER (is_unfilled) AS unfilled,       coalesce(sum(rkey) FILTER (is_unfilled), 0) AS unfilled_key,
-        count(*) FILTER (difficult) AS difficult,        coalesce(sum(rkey) FILTER (difficult), 0) AS difficult_key,
-        count(*) FILTER (withdrawn_unfilled) AS withdrawn, coalesce(sum(rkey) FILTER (withdrawn_unfilled), 0) AS withdrawn_key,
-        count(*) FILTER (is_filled) AS filled,           coalesce(sum(rkey) FILTER (is_filled), 0) AS filled_key
+        count_if(is_unfilled) AS unfilled,       sum(rkey * (is_unfilled)::INTEGER) AS unfilled_key,
+        count_if(difficult) AS difficult,        sum(rkey * (difficult)::INTEGER) AS difficult_key,
+        count_if(withdrawn_unfilled) AS withdrawn, sum(rkey * (withdrawn_unfilled)::INTEGER) AS withdrawn_key,
+        count_if(is_filled) AS filled,           sum(rkey * (is_filled)::INTEGER) AS filled_key
     FROM openings
     GROUP BY {dims}, employer_id
 ),
 counts AS (
     SELECT {dims},
         sum(n) AS n,                 count(*) AS n_employers,                              max(n) AS n_top,                 sum(n_key) AS n_key,
-        sum(unfilled) AS unfilled,   count(*) FILTER (unfilled > 0) AS unfilled_employers,  max(unfilled) AS unfilled_top,   sum(unfilled_key) AS unfilled_key,
-        sum(difficult) AS difficult, count(*) FILTER (difficult > 0) AS difficult_employers, max(difficult) AS difficult_top, sum(difficult_key) AS difficult_key,
-        sum(withdrawn) AS withdrawn, count(*) FILTER (withdrawn > 0) AS withdrawn_employers, max(withdrawn) AS withdrawn_top, sum(withdrawn_key) AS withdrawn_key,
-        sum(filled) AS filled,       count(*) FILTER (filled > 0) AS filled_employers,      max(filled) AS filled_top,       sum(filled_key) AS filled_key
+        sum(unfilled) AS unfilled,   count_if(unfilled > 0) AS unfilled_employers,  max(unfilled) AS unfilled_top,   sum(unfilled_key) AS unfilled_key,
+        sum(difficult) AS difficult, count_if(difficult > 0) AS difficult_employers, max(difficult) AS difficult_top, sum(difficult_key) AS difficult_key,
+        sum(withdrawn) AS withdrawn, count_if(withdrawn > 0) AS withdrawn_employers, max(withdrawn) AS withdrawn_top, sum(withdrawn_key) AS withdrawn_key,
+        sum(filled) AS filled,       count_if(filled > 0) AS filled_employers,      max(filled) AS filled_top,       sum(filled_key) AS filled_key
     FROM per_employer
     GROUP BY {dims}
 ),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from observatory import warehouse as wh
@@ -63,6 +66,17 @@ def test_identifiers_only_from_the_allow_list() -> None:
     assert "GROUP BY year, branch" in wh.render("employees_counts", {"dims": ["year", "branch"]}, allowed, fragments)
 
 
+def _same_cells(frames: list[pd.DataFrame]) -> None:
+    assert len(frames[0]) > 0
+    # Sums of doubles (FTE, hours, costs, pay behind the means) are equal to rounding; the rest
+    # exactly (cell keys are on a 2^-32 grid).
+    sums = [c for c in frames[0].columns if c in ("fte", "hours", "cost", "smic") or c.startswith("mean")]
+    exact = [c for c in frames[0].columns if c not in sums]
+    pd.testing.assert_frame_equal(frames[0][exact], frames[1][exact], check_dtype=False, check_exact=True)
+    assert np.allclose(frames[0][sums].to_numpy(float), frames[1][sums].to_numpy(float), rtol=1e-12, atol=1e-7,
+                       equal_nan=True)
+
+
 @pytest.mark.parametrize("query", sorted(wh.ROLLUP_SOURCES))
 @pytest.mark.parametrize("dims", [["year"], ["year", "branch"], ["region", "employer_size"], ["total"]])
 def test_rollup_gives_exactly_the_microdata_cells(warehouse: Warehouse, query: str, dims: list[str]) -> None:
@@ -74,15 +88,91 @@ def test_rollup_gives_exactly_the_microdata_cells(warehouse: Warehouse, query: s
     years = (2016, 2025) if "year" in dims else (2024, 2024)
     parameters = Filters(branches=("aide_domicile", "eclat", "oph")).sql_parameters(
         *years, indicators.DATASET_FILTERS[dataset])
-    frames = [warehouse.run_named(query, parameters, {"dims": dims}, allowed,
-                                  {"per_employer": wh.ROLLUP_SOURCES[query] + suffix})
-              for suffix in ("", "_rollup")]
-    assert len(frames[0]) > 0
-    sums = [c for c in frames[0].columns if c in ("fte", "hours", "cost")]
-    exact = [c for c in frames[0].columns if c not in sums]
-    assert frames[0][exact].equals(frames[1][exact])
-    # Cell keys are exact (keys on a 2^-32 grid); hours and costs are equal to rounding.
-    assert np.allclose(frames[0][sums].to_numpy(float), frames[1][sums].to_numpy(float), rtol=1e-12, atol=1e-7)
+    microdata = {"per_employer": wh.ROLLUP_SOURCES[query], "per_person": "training_per_person"}
+    _same_cells([warehouse.run_named(query, parameters, {"dims": dims}, allowed, fragments)
+                 for fragments in (microdata, {"per_employer": wh.ROLLUP_SOURCES[query] + "_rollup"})])
+
+
+@pytest.mark.parametrize("query", sorted(wh.GROUP_ROLLUP_SOURCES))
+@pytest.mark.parametrize(("dims", "selection"), [
+    (["year"], {"sex": "F"}),
+    (["year", "age_band"], {"families": ("aide_domicile",)}),
+    (["occupation", "sex"], {"regions": ("11", "84"), "age_bands": ("55_plus",)}),
+    (["family", "employer_size"], {"branches": ("eclat",), "sex": "M"}),
+    (["total"], {"occupations": ("V4X84",), "sex": "F", "employer_sizes": ("1-9", "10-49")}),
+])
+def test_group_rollup_gives_exactly_the_microdata_cells(warehouse: Warehouse, query: str, dims: list[str],
+                                                        selection: dict) -> None:
+    from observatory import indicators
+    from observatory.filters import Filters
+
+    allowed = frozenset(indicators.DATASET_DIMENSIONS["employees"])
+    years = (2016, 2025) if "year" in dims else (2024, 2024)
+    parameters = Filters(**selection).sql_parameters(*years, indicators.DATASET_FILTERS["employees"])
+    source = wh.GROUP_ROLLUP_SOURCES[query]
+    _same_cells([warehouse.run_named(query, parameters, {"dims": dims}, allowed, {"per_employer": fragment})
+                 for fragment in (source, f"{source}_group")])
+
+
+@pytest.mark.parametrize(("dims", "selection"), [
+    (["year"], {"sex": "F"}),
+    (["year", "scheme"], {}),
+    (["age_band", "scheme"], {"branches": ("eclat",), "families": ("animation",)}),
+    (["occupation", "sex"], {"regions": ("11", "84"), "age_bands": ("55_plus",)}),
+])
+def test_person_rollups_give_exactly_the_microdata_cells(warehouse: Warehouse, dims: list[str],
+                                                         selection: dict) -> None:
+    from observatory import indicators
+    from observatory.filters import Filters
+    from observatory.tables import _fragments
+
+    assert warehouse.persons_rollup_exact  # the demo gives a person the same attributes all year
+    allowed = frozenset(indicators.DATASET_DIMENSIONS["training"])
+    years = (2016, 2025) if "year" in dims else (2024, 2024)
+    parameters = Filters(**selection).sql_parameters(*years, indicators.DATASET_FILTERS["training"])
+    chosen = _fragments("training_counts", tuple(dims), parameters, persons_exact=True)
+    assert chosen["per_person"].endswith("_rollup")
+    microdata = {"per_employer": "training_per_employer", "per_person": "training_per_person"}
+    _same_cells([warehouse.run_named("training_counts", parameters, {"dims": dims}, allowed, fragments)
+                 for fragments in (microdata, chosen)])
+
+
+def test_person_rollups_are_not_used_when_a_person_changes_attributes(tmp_path, snapshot) -> None:
+    """A person with two age bands in a year at one employer (a birthday between two actions)
+    is one trainee: the per-person rollup would count them twice, so the builder reads the
+    microdata."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from observatory import snapshots
+    from observatory.filters import Filters
+    from observatory.tables import _fragments
+
+    copy = tmp_path / "snapshots" / snapshot.id
+    shutil.copytree(snapshot.path, copy, ignore=shutil.ignore_patterns("warehouse.duckdb"))
+    training = pq.read_table(copy / "training.parquet").to_pandas()
+    year = int(training["year"].max())
+    latest = training[training["year"] == year]
+    twice = latest.groupby(["employer_id", "person_id"]).filter(lambda g: len(g) > 1)
+    rows = twice.index[(twice["employer_id"] == twice["employer_id"].iloc[0])
+                       & (twice["person_id"] == twice["person_id"].iloc[0])]
+    training.loc[rows[0], "age"] = 24  # under 25 on one action,
+    training.loc[rows[1:], "age"] = 25  # 25 on the others
+    training.to_parquet(copy / "training.parquet", index=False)
+    changed = Warehouse(snapshots.Snapshot(copy.name, copy, snapshot.manifest))
+    try:
+        assert not changed.persons_rollup_exact
+        # Both sexes: a person filter that keeps everyone, so the employer rollup cannot serve.
+        parameters = {**Filters().sql_parameters(year, year, frozenset()), "sexes": ["F", "M"]}
+        run = partial(changed.run_named, "training_counts", parameters, {"dims": ["total"]}, frozenset({"total"}))
+        microdata = run({"per_employer": "training_per_employer", "per_person": "training_per_person"})
+        rolled = run({"per_employer": "training_per_employer", "per_person": "training_per_person_rollup"})
+        assert int(rolled["n"].sum()) == int(microdata["n"].sum()) + 1  # the rollup counts them twice
+        chosen = _fragments("training_counts", ("total",), parameters, changed.persons_rollup_exact)
+        assert chosen["per_person"] == "training_per_person"
+    finally:
+        changed.close()
 
 
 def test_every_named_query_opens_with_a_comment() -> None:

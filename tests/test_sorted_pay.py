@@ -1,0 +1,81 @@
+"""Quantiles read from the sorted pay column equal quantile_cont's, cell by cell."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from observatory.sorted_pay import PROBABILITIES, SortedPay
+
+RNG = np.random.default_rng(7)
+ROWS = 4000
+DATA = pd.DataFrame({
+    "year": RNG.choice([2019, 2020, 2021], ROWS).astype(np.int16),
+    "pay": np.round(RNG.lognormal(7.6, 0.3, ROWS), 2),
+    "branch": RNG.choice(["a", "b", "c"], ROWS),
+    "region": RNG.choice(["11", "84", "93"], ROWS),
+    "occupation": RNG.choice(["o1", "o2", "o3", "o4"], ROWS),
+    "family": RNG.choice(["f1", "f2", None], ROWS),
+    "sex": RNG.choice(["F", "M"], ROWS),
+    "age_band": RNG.choice(["moins_25", "25_54", "55_plus"], ROWS),
+    "age5": RNG.choice(["20-24", "25-29"], ROWS),
+    "employer_size": RNG.choice(["1-9", "10-49"], ROWS),
+    "contract": RNG.choice(["cdi", "cdd"], ROWS),
+})
+DATA.loc[DATA.index[:30], "pay"] = 1800.0  # ties
+
+
+def _index() -> SortedPay:
+    ordered = DATA.sort_values(["year", "pay"], kind="stable")
+    return SortedPay(pa.Table.from_pandas(ordered[ordered["year"] == year], preserve_index=False)
+                     for year in sorted(ordered["year"].unique()))
+
+
+def _duckdb(dims: tuple[str, ...], where: str) -> pd.DataFrame:
+    con = duckdb.connect()
+    con.register("data", DATA.assign(total="ensemble"))
+    columns = ", ".join(dims)
+    return con.execute(f"SELECT {columns}, quantile_cont(pay, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q FROM data "
+                       f"WHERE {where} GROUP BY {columns} ORDER BY {columns}").df()
+
+
+CASES = [
+    (("year",), {"year_from": 2019, "year_to": 2021}, "true"),
+    (("total",), {"year_from": 2020, "year_to": 2020}, "year = 2020"),
+    (("total",), {"year_from": 2019, "year_to": 2021}, "true"),  # several years in one cell
+    (("branch",), {"year_from": 2021, "year_to": 2021, "sexes": ["F"]}, "year = 2021 AND sex = 'F'"),
+    (("year", "region"), {"year_from": 2019, "year_to": 2021, "branches": ["a", "c"]}, "branch IN ('a', 'c')"),
+    (("occupation", "sex"), {"year_from": 2020, "year_to": 2020, "regions": ["84"], "age_bands": ["55_plus"]},
+     "year = 2020 AND region = '84' AND age_band = '55_plus'"),
+    (("family",), {"year_from": 2019, "year_to": 2019}, "year = 2019"),  # a null code is a cell
+    (("branch", "employer_size"), {"year_from": 2019, "year_to": 2021, "occupations": ["o2"]},
+     "occupation = 'o2'"),
+]
+
+
+@pytest.mark.parametrize(("dims", "parameters", "where"), CASES)
+def test_quantiles_equal_quantile_cont(dims: tuple[str, ...], parameters: dict, where: str) -> None:
+    got = _index().quantiles(dims, parameters)
+    expected = _duckdb(dims, where)
+    assert list(got.columns) == [*dims, *PROBABILITIES]
+    keys = [d for d in dims]
+    got = got.sort_values(keys, na_position="last").reset_index(drop=True)
+    expected = expected.sort_values(keys, na_position="last").reset_index(drop=True)
+    assert len(got) == len(expected) > 0
+    for dim in dims:
+        assert got[dim].astype(object).where(got[dim].notna(), None).tolist() == \
+            expected[dim].astype(object).where(expected[dim].notna(), None).tolist()
+    for i, column in enumerate(PROBABILITIES):
+        np.testing.assert_allclose(got[column].to_numpy(), [q[i] for q in expected["q"]], rtol=0, atol=1e-9)
+
+
+def test_a_filter_that_keeps_nobody_gives_no_cell() -> None:
+    got = _index().quantiles(("branch",), {"year_from": 2020, "year_to": 2020, "regions": ["99"]})
+    assert got.empty and list(got.columns) == ["branch", *PROBABILITIES]
+
+
+def test_a_year_outside_the_data_gives_no_cell() -> None:
+    assert _index().quantiles(("year",), {"year_from": 2030, "year_to": 2031}).empty
