@@ -26,7 +26,6 @@ PROBABILITIES: dict[str, float] = {"d1": 0.1, "q1": 0.25, "median": 0.5, "q3": 0
 # Filter parameter (as Filters.sql_parameters names it) -> column it restricts.
 FILTER_COLUMNS: dict[str, str] = {"branches": "branch", "regions": "region", "occupations": "occupation",
                                   "sexes": "sex", "age_bands": "age_band", "sizes": "employer_size"}
-_MISSING = "\x00"  # stands for a null code while encoded; given back as None
 
 
 class SortedPay:
@@ -48,13 +47,19 @@ class SortedPay:
             self._first_rows[int(table["year"][0].as_py())] = rows
             rows += table.num_rows
             year_parts.append(table["year"].to_numpy().astype(np.int16))
-            pay_parts.append(table["pay"].to_numpy().astype(np.float64))
+            pay = table["pay"].to_numpy().astype(np.float64)
+            order = None if np.all(pay[1:] >= pay[:-1]) else np.argsort(pay, kind="stable")
+            pay_parts.append(pay if order is None else pay[order])
             for name in table.column_names[2:]:
-                # The year's own dictionary, renumbered into the one shared by all years.
-                encoded = pc.fill_null(table[name].combine_chunks(), _MISSING).dictionary_encode()
+                column = table[name].combine_chunks()
+                # Enums arrive encoded; plain strings are encoded here.
+                encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
                 known = labels.setdefault(name, {})
                 local = [known.setdefault(v, len(known)) for v in encoded.dictionary.to_pylist()]
-                code_parts.setdefault(name, []).append(np.array(local, dtype=np.uint16)[encoded.indices.to_numpy()])
+                local.append(known.setdefault(None, len(known)))  # a null code
+                indices = pc.fill_null(encoded.indices, len(local) - 1).to_numpy()
+                codes = np.array(local, dtype=np.uint16)[indices]
+                code_parts.setdefault(name, []).append(codes if order is None else codes[order])
         self._end = rows
         self.year = np.concatenate(year_parts) if year_parts else np.array([], dtype=np.int16)
         self.pay = np.concatenate(pay_parts) if pay_parts else np.array([], dtype=np.float64)
@@ -63,7 +68,7 @@ class SortedPay:
         for name, parts in code_parts.items():
             dtype = np.uint8 if len(labels[name]) <= 1 << 8 else np.uint16
             self.codes[name] = np.concatenate(parts).astype(dtype)
-            self.values[name] = np.array([None if v == _MISSING else v for v in labels[name]], dtype=object)
+            self.values[name] = np.array(list(labels[name]), dtype=object)
 
     @property
     def nbytes(self) -> int:

@@ -26,7 +26,7 @@ from observatory.snapshots import Snapshot
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when build_*.sql change: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 9
+DATABASE_VERSION = 10
 # Named queries whose per-employer step can read a rollup, and the fragment that step uses.
 ROLLUP_SOURCES: dict[str, str] = {
     "employees_counts": "employees_per_employer",
@@ -132,6 +132,8 @@ def build_database(folder: Path) -> Path:
             if (folder / f"{dataset}.parquet").is_file():
                 for statement in _statements(load_query(f"build_{dataset}")):
                     con.execute(statement, {"file": str(folder / f"{dataset}.parquet")})
+        for statement in _statements(load_query("build_pay_sorted")):
+            con.execute(statement)
         for statement in _statements(load_query("build_filters")):
             con.execute(statement)
         open_filters = {"year_from": 0, "year_to": 9999, "branches": [], "regions": [], "occupations": [],
