@@ -79,13 +79,14 @@ def pandas_baseline(frames: dict[str, pd.DataFrame], code: str, dims: tuple[str,
                     "ecart_salarial_fh": lambda: paid.groupby([*keys, "sex"], observed=True)["gross_monthly_fte"]
                     .mean()}[code]()
         flags = {"part_femmes": emp["sex"] == "F", "temps_partiel": emp["fte"] < 1, "part_55_plus": emp["age"] >= 55,
-                 "departs_5ans": emp["age"] >= 57, "entrees": emp["hired"], "sorties": emp["left"],
+                 "departs_5ans": emp["age"] >= 57, "departs_10ans": emp["age"] >= 52, "entrees": emp["hired"],
+                 "sorties": emp["left"],
                  "turnover": (emp["hired"].astype(int) + emp["left"].astype(int)) / 2, "etp": emp["fte"]}
         groups = [emp[k] for k in keys]
         if code == "effectif":
             return emp.groupby(keys, observed=True).size()
-        return flags[code].groupby(groups, observed=True).agg("sum" if code in ("departs_5ans", "entrees", "sorties",
-                                                                                  "etp") else "mean")
+        summed = ("departs_5ans", "departs_10ans", "entrees", "sorties", "etp")
+        return flags[code].groupby(groups, observed=True).agg("sum" if code in summed else "mean")
     if MEASURES[code].dataset == "vacancies":
         vac = _select(frames["vacancies"], filters)
         filled = pd.to_datetime(vac["filled_on"])

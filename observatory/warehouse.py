@@ -26,7 +26,7 @@ from observatory.snapshots import Snapshot
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when build_*.sql change: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 10
+DATABASE_VERSION = 11
 # Named queries whose per-employer step can read a rollup, and the fragment that step uses.
 ROLLUP_SOURCES: dict[str, str] = {
     "employees_counts": "employees_per_employer",
@@ -40,6 +40,8 @@ GROUP_ROLLUP_SOURCES: dict[str, str] = {
     "employees_pay": "employees_pay_per_employer",
 }
 GROUP_DIMENSIONS: tuple[str, ...] = ("occupation", "family", "sex", "age_band")
+GROUP_ROLLUP_TABLES: dict[str, str] = {"employees_by_group": "employees_per_employer",
+                                       "employees_pay_by_group": "employees_pay_per_employer"}
 # Per-person training rollups (table -> columns beside the group ones) that training_per_person
 # can read instead of the microdata, and the fragment that reads each.
 PERSON_ROLLUPS: dict[str, tuple[str, ...]] = {"training_by_person": (), "training_by_person_scheme": ("scheme",)}
@@ -141,14 +143,14 @@ def build_database(folder: Path) -> Path:
         rollup_dims = ["year", "branch", "region", "employer_size", "total"]
         fragments = {**{name: name for name in ROLLUP_SOURCES.values()}, "per_person": "training_per_person"}
         rollups = render("build_rollups", {"dims": rollup_dims}, frozenset(rollup_dims), fragments)
-        group_dims = [*rollup_dims, *GROUP_DIMENSIONS]
-        groups = render("build_group_rollups", {"dims": group_dims}, frozenset(group_dims),
-                        {name: name for name in GROUP_ROLLUP_SOURCES.values()})
-        statements = _statements(rollups) + _statements(groups)
-        for table, extra in PERSON_ROLLUPS.items():
-            dims = [*rollup_dims, *GROUP_DIMENSIONS, *extra]
-            statements += _statements(render("build_person_rollups", {"dims": dims, "table": [table]},
-                                             frozenset([*dims, table]), {"per_person": "training_per_person"}))
+        statements = _statements(rollups)
+        tables = [(table, [*rollup_dims, *GROUP_DIMENSIONS], source) for table, source in GROUP_ROLLUP_TABLES.items()]
+        tables += [(table, [*rollup_dims, *GROUP_DIMENSIONS, *extra], "training_per_person")
+                   for table, extra in PERSON_ROLLUPS.items()]
+        for table, dims, source in tables:
+            statements += _statements(render("build_rollup_table", {"dims": dims, "table": [table]},
+                                             frozenset([*dims, table]),
+                                             {"rows": source, "per_person": "training_per_person"}))
         for statement in statements:
             con.execute(statement, {k: v for k, v in open_filters.items() if f"${k}" in statement})
         exact = bool(con.execute(load_query("training_persons_check")).fetchone()[0])

@@ -1,11 +1,13 @@
--- build_person_rollups: the table {table}: training_per_person over all rows, one row per person
--- trained in a year at an employer and per cell of {dims}, and its filter macro. Counting these
--- rows per employer skips the costly step that makes trainees distinct, exactly when a person's
--- attributes are the same on all their actions (training_persons_check).
+-- build_rollup_table: the table {table}, the rows of a fragment (per employer and group of
+-- persons, or per trained person) over all the microdata grouped by {dims}, and its filter
+-- macro. A person is one row of one group, so any cell over these columns, under any filter, is
+-- an exact union of rows: person filters and breakdowns read several times fewer rows, with
+-- plain sums in place of conditional counts (per-person training rows: exact only when a
+-- person's attributes are constant, see training_persons_check).
 -- Params: the filter parameters, all open. Needs the datasets and build_filters.
 CREATE TABLE {table} AS
 SELECT * FROM (
-    {per_person}
+    {rows}
 )
 ORDER BY year, branch, region, employer_id;
 
