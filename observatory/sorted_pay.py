@@ -2,9 +2,10 @@
 
 DuckDB's quantile_cont gathers and orders each cell's values at every query: about 290 ms for a
 ten-year trend over 9.5 million rows on two cores, whatever the filters, and no prepared sum
-over employers can stand in for a quantile. Here the paid population's pay is sorted within
-each year when the snapshot is first read (queries/pay_sorted.sql); the rows a filter keeps are
-then already in order, and a quantile is a lookup at its position. The values are those of
+over employers can stand in for a quantile. Here the paid population's pay is stored sorted by
+(year, pay) when the snapshot is published (queries/build_pay_sorted.sql) and loaded once per
+process (queries/pay_sorted.sql); the rows a filter keeps are then already in order, and a
+quantile is a lookup at its position. The values are those of
 quantile_cont: linear interpolation at (n - 1) * p between the two nearest values.
 """
 
@@ -85,8 +86,6 @@ class SortedPay:
         else:
             parts = [self._cells(year_from, year_to, others, parameters)]
         frame = pd.concat(parts, ignore_index=True)
-        if "year" in dims:
-            frame = frame[[d for d in dims if d != "total"] + list(PROBABILITIES)]
         if "total" in dims:
             frame.insert(0, "total", "ensemble")
         return frame[list(dims) + list(PROBABILITIES)]
@@ -180,7 +179,7 @@ _LOCK = threading.Lock()
 
 
 def of(warehouse: Warehouse) -> SortedPay:
-    """The sorted pay of a warehouse's snapshot, loaded on first use (about 2 s at full scale)
+    """The sorted pay of a warehouse's snapshot, loaded on first use (0.5 s at full scale)
     and shared by every session; concurrent first callers wait for the one load."""
     with _LOCK:
         index = _INDEXES.get(warehouse)
