@@ -75,6 +75,7 @@ class Filters:
             "branches": keep("branches", self.branches),
             "regions": keep("regions", self.regions),
             "occupations": keep("occupations", self.occupation_codes()),
+            "families": keep("occupations", self.families),  # for the rollups that keep families only
             "sexes": keep("sex", (self.sex,) if self.sex else ()),
             "age_bands": keep("age_bands", self.age_bands),
             "sizes": keep("employer_sizes", self.employer_sizes),

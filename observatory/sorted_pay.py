@@ -80,15 +80,49 @@ class SortedPay:
         d1, q1, median, q3, d9."""
         year_from, year_to = int(parameters["year_from"]), int(parameters["year_to"])
         others = tuple(d for d in dims if d not in ("year", "total"))
-        if "year" in dims or year_from == year_to:
+        if not others and ("year" in dims or year_from == year_to):
+            # One cell per year: the kept rows are in (year, pay) order already.
+            frame = self._yearly(year_from, year_to, parameters)
+            if "year" not in dims:
+                frame = frame.drop(columns="year")
+        elif "year" in dims or year_from == year_to:
             # Within a year the rows are in pay order: each year's cells are read from its rows.
             parts = [self._cells(year, year, others, parameters) for year in range(year_from, year_to + 1)]
+            frame = pd.concat(parts, ignore_index=True)
         else:
-            parts = [self._cells(year_from, year_to, others, parameters)]
-        frame = pd.concat(parts, ignore_index=True)
+            frame = self._cells(year_from, year_to, others, parameters)
         if "total" in dims:
             frame.insert(0, "total", "ensemble")
         return frame[list(dims) + list(PROBABILITIES)]
+
+    def _yearly(self, year_from: int, year_to: int, parameters: dict[str, object]) -> pd.DataFrame:
+        """One cell per year of year_from..year_to (the ten-year trends): one pass over the rows,
+        each year's kept rows a run of the kept rows, in pay order."""
+        start, stop = self._row_range(year_from, year_to)
+        rows = self._kept_rows(start, stop, parameters)
+        years = np.array(sorted(y for y in self._first_rows if year_from <= y <= year_to), dtype=np.int16)
+        bounds = np.array([self._first_rows[int(y)] for y in years] + [stop], dtype=np.int64)
+        edges = bounds - start if isinstance(rows, slice) else np.searchsorted(rows, bounds)
+        counts = np.diff(edges)
+        present = counts > 0
+        firsts, counts = edges[:-1][present], counts[present]
+        frame = pd.DataFrame({"year": years[present]})
+        for column, value in self._at_positions(rows, None, firsts, counts).items():
+            frame[column] = value
+        return frame
+
+    def _at_positions(self, rows: np.ndarray | slice, order: np.ndarray | None, firsts: np.ndarray,
+                      counts: np.ndarray) -> dict[str, np.ndarray]:
+        """Each quantile of cells whose pay-ordered rows start at `firsts` (in `order` of `rows`)."""
+        values = {}
+        for column, probability in PROBABILITIES.items():
+            position = (counts - 1) * probability
+            below = np.floor(position).astype(np.int64)
+            above = np.minimum(below + 1, counts - 1)
+            low = self.pay[_at(rows, order, firsts + below)]
+            high = self.pay[_at(rows, order, firsts + above)]
+            values[column] = low + (high - low) * (position - below)
+        return values
 
     def _cells(self, year_from: int, year_to: int, others: tuple[str, ...],
                parameters: dict[str, object]) -> pd.DataFrame:
@@ -113,13 +147,8 @@ class SortedPay:
         sizes = [len(self.values[d]) for d in others]
         for dim, code in zip(others, _unravel(present, sizes), strict=True):
             frame[dim] = self.values[dim][code]
-        for column, probability in PROBABILITIES.items():
-            position = (counts - 1) * probability
-            below = np.floor(position).astype(np.int64)
-            above = np.minimum(below + 1, counts - 1)
-            low = self.pay[_at(rows, order, firsts + below)]
-            high = self.pay[_at(rows, order, firsts + above)]
-            frame[column] = low + (high - low) * (position - below)
+        for column, value in self._at_positions(rows, order, firsts, counts).items():
+            frame[column] = value
         return frame
 
     def _row_range(self, year_from: int, year_to: int) -> tuple[int, int]:
@@ -143,7 +172,10 @@ class SortedPay:
             kept = matches if kept is None else kept & matches
         if kept is None:
             return slice(start, stop)
-        return np.flatnonzero(kept) + start
+        rows = np.flatnonzero(kept)
+        if start:
+            rows += start  # in place: a second array of millions of rows would cost more
+        return rows
 
     def _group_keys(self, dims: tuple[str, ...], rows: np.ndarray | slice) -> tuple[np.ndarray, int]:
         """One small integer per row naming its cell of `dims`, and how many cells there can be."""

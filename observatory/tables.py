@@ -16,18 +16,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from observatory import indicators, reference, secrecy, sorted_pay
+from observatory import indicators, reference, rollups, secrecy, sorted_pay
 from observatory.filters import Filters
 from observatory.formatting import MONTHS
 from observatory.indicators import MEASURES, Measure
-from observatory.warehouse import (
-    GROUP_DIMENSIONS,
-    GROUP_ROLLUP_SOURCES,
-    PERSON_ROLLUP_FRAGMENTS,
-    PERSON_ROLLUPS,
-    ROLLUP_SOURCES,
-    Warehouse,
-)
+from observatory.warehouse import Warehouse
 
 DIMENSION_LABELS: dict[str, str] = {
     "total": "Ensemble", "year": "Année", "branch": "Branche", "region": "Région",
@@ -185,9 +178,11 @@ class TableBuilder:
             # rather than run it twice on the same two cores.
             return running.result()
         try:
-            allowed = frozenset(indicators.DATASET_DIMENSIONS[_dataset_of(query)])
-            frame = self.warehouse.run_named(query, parameters, {"dims": list(dims)}, allowed,
-                                             _fragments(query, dims, parameters, self.warehouse.persons_rollup_exact))
+            source = rollups.choose(query, dims, parameters, self.warehouse.table_rows,
+                                    self.warehouse.persons_rollup_exact)
+            allowed = frozenset(indicators.DATASET_DIMENSIONS[_dataset_of(query)]).union(*source.identifiers.values())
+            frame = self.warehouse.run_named(query, parameters, {"dims": list(dims), **source.identifiers}, allowed,
+                                             source.fragments)
             if query == "employees_pay":
                 frame = sorted_pay.with_quantiles(frame, dims, sorted_pay.of(self.warehouse), parameters)
         except BaseException as error:
@@ -239,34 +234,6 @@ class TableBuilder:
         if total.empty or not bool(secrecy.passes(total[count].fillna(0), total[f"{count}_employers"].fillna(0),
                                                   total[f"{count}_top"].fillna(0), self.config)[0]):
             raise secrecy.PopulationTooSmall()
-
-
-# Cells over these dimensions are unions of whole (year, employer) groups: the rollup serves them.
-ROLLUP_DIMENSIONS = frozenset({"total", "year", "branch", "region", "employer_size"})
-# Cells over these are unions of whole (year, employer, occupation, sex, age band) groups.
-GROUP_ROLLUP_DIMENSIONS = ROLLUP_DIMENSIONS | frozenset(GROUP_DIMENSIONS)
-
-
-def _fragments(query: str, dims: tuple[str, ...], parameters: dict[str, object],
-               persons_exact: bool = False) -> dict[str, str]:
-    """Pick the per-employer source of a counts query: the smallest rollup that gives the same
-    rows (per employer, per group of persons, per trained person), else the microdata."""
-    if query not in ROLLUP_SOURCES:
-        return {}
-    source = ROLLUP_SOURCES[query]
-    person_filters = parameters["occupations"] or parameters["sexes"] or parameters["age_bands"]
-    if set(dims) <= ROLLUP_DIMENSIONS and not person_filters:
-        return {"per_employer": f"{source}_rollup"}
-    if query in GROUP_ROLLUP_SOURCES and set(dims) <= GROUP_ROLLUP_DIMENSIONS:
-        return {"per_employer": f"{GROUP_ROLLUP_SOURCES[query]}_group"}
-    if query == "training_counts":
-        persons = "training_per_person"
-        for table, extra in PERSON_ROLLUPS.items():
-            if persons_exact and set(dims) <= GROUP_ROLLUP_DIMENSIONS | set(extra):
-                persons = PERSON_ROLLUP_FRAGMENTS[table]
-                break
-        return {"per_employer": source, "per_person": persons}
-    return {"per_employer": source}
 
 
 def _dataset_of(query: str) -> str:

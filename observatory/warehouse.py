@@ -20,33 +20,13 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from observatory import reference
+from observatory import reference, rollups
 from observatory.snapshots import Snapshot
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when build_*.sql change: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 11
-# Named queries whose per-employer step can read a rollup, and the fragment that step uses.
-ROLLUP_SOURCES: dict[str, str] = {
-    "employees_counts": "employees_per_employer",
-    "employees_pay": "employees_pay_per_employer",
-    "training_counts": "training_per_employer",
-}
-# Named queries whose per-employer step can also read the per-group rollup (a person is one row of
-# one group of these columns beside the employer's), and the fragment that step uses.
-GROUP_ROLLUP_SOURCES: dict[str, str] = {
-    "employees_counts": "employees_per_employer",
-    "employees_pay": "employees_pay_per_employer",
-}
-GROUP_DIMENSIONS: tuple[str, ...] = ("occupation", "family", "sex", "age_band")
-GROUP_ROLLUP_TABLES: dict[str, str] = {"employees_by_group": "employees_per_employer",
-                                       "employees_pay_by_group": "employees_pay_per_employer"}
-# Per-person training rollups (table -> columns beside the group ones) that training_per_person
-# can read instead of the microdata, and the fragment that reads each.
-PERSON_ROLLUPS: dict[str, tuple[str, ...]] = {"training_by_person": (), "training_by_person_scheme": ("scheme",)}
-PERSON_ROLLUP_FRAGMENTS: dict[str, str] = {"training_by_person": "training_per_person_rollup",
-                                           "training_by_person_scheme": "training_per_person_scheme_rollup"}
+DATABASE_VERSION = 12
 # Official open data loaded into the database when the snapshot holds it (sources pull).
 OFFICIAL_TABLES: tuple[str, ...] = ("bmo",)
 _NAME = re.compile(r"^[a-z_]+$")
@@ -138,21 +118,7 @@ def build_database(folder: Path) -> Path:
             con.execute(statement)
         for statement in _statements(load_query("build_filters")):
             con.execute(statement)
-        open_filters = {"year_from": 0, "year_to": 9999, "branches": [], "regions": [], "occupations": [],
-                        "sexes": [], "age_bands": [], "sizes": []}
-        rollup_dims = ["year", "branch", "region", "employer_size", "total"]
-        fragments = {**{name: name for name in ROLLUP_SOURCES.values()}, "per_person": "training_per_person"}
-        rollups = render("build_rollups", {"dims": rollup_dims}, frozenset(rollup_dims), fragments)
-        statements = _statements(rollups)
-        tables = [(table, [*rollup_dims, *GROUP_DIMENSIONS], source) for table, source in GROUP_ROLLUP_TABLES.items()]
-        tables += [(table, [*rollup_dims, *GROUP_DIMENSIONS, *extra], "training_per_person")
-                   for table, extra in PERSON_ROLLUPS.items()]
-        for table, dims, source in tables:
-            statements += _statements(render("build_rollup_table", {"dims": dims, "table": [table]},
-                                             frozenset([*dims, table]),
-                                             {"rows": source, "per_person": "training_per_person"}))
-        for statement in statements:
-            con.execute(statement, {k: v for k, v in open_filters.items() if f"${k}" in statement})
+        _build_rollups(con)
         exact = bool(con.execute(load_query("training_persons_check")).fetchone()[0])
         con.execute("CREATE TABLE warehouse_meta AS SELECT $version AS version, $exact AS persons_rollup_exact",
                     {"version": DATABASE_VERSION, "exact": exact})
@@ -161,6 +127,29 @@ def build_database(folder: Path) -> Path:
         con.close()
     os.replace(target, final)
     return final
+
+
+def _build_rollups(con: duckdb.DuckDBPyConnection) -> None:
+    """Every rollup of observatory/rollups.py, parents first: from the microdata's per-employer
+    rows, or summed from a finer rollup; filter columns a rollup does not keep hold '*'."""
+    open_filters = {"year_from": 0, "year_to": 9999, "branches": [], "regions": [], "occupations": [],
+                    "families": [], "sexes": [], "age_bands": [], "sizes": []}
+    for rollup, microdata in rollups.BUILDS:
+        dims = [*rollups.EMPLOYER_DIMENSIONS, *rollup.columns]
+        identifiers = {"dims": dims, "table": [rollup.table]}
+        if rollup.parent is None:
+            fragments = microdata
+        else:
+            fragments = {"rows": "rollup_rows_group"}
+            identifiers["rollup"] = [rollup.parent]
+        text = render("build_rollup_table", identifiers,
+                      frozenset([*dims, rollup.table, *identifiers.get("rollup", [])]), fragments)
+        for column in rollups.PERSON_COLUMNS:
+            if column not in rollup.columns:
+                text += ";\n" + render("build_rollup_column", {"table": [rollup.table], "column": [column]},
+                                       frozenset([rollup.table, column]))
+        for statement in _statements(text):
+            con.execute(statement, {k: v for k, v in open_filters.items() if f"${k}" in statement})
 
 
 def database_version(path: Path) -> int | None:
@@ -202,6 +191,9 @@ class Warehouse:
         # Whether the per-person training rollups give exactly the microdata's cells.
         self.persons_rollup_exact = bool(self._con.execute(
             "SELECT persons_rollup_exact FROM warehouse_meta").fetchone()[0])
+        # Rows of each table, for the choice of the smallest rollup that serves a request.
+        self.table_rows: dict[str, int] = dict(self._con.execute(
+            "SELECT table_name, estimated_size FROM duckdb_tables()").fetchall())
         self._lock = threading.Lock()
 
     def close(self) -> None:

@@ -1,7 +1,7 @@
 -- employees_counts: per cell of {dims}, headcount-type counts of persons present in the year,
 -- each with the inputs of statistical secrecy (rows, employers, largest employer, cell key).
--- The per_employer placeholder takes the text of employees_per_employer or, when it applies, of
--- employees_per_employer_rollup (same rows, fewer to read).
+-- The per_employer placeholder takes the text of employees_per_employer (microdata) or of
+-- rollup_rows / rollup_rows_group (same rows from a rollup, fewer to read: observatory/rollups.py).
 -- Params: the filter parameters of filtered_employees ($year_from ... $sizes).
 -- Returns: {dims}, then for each count X in (n, women, part_time, aged_55, aged_57, aged_52, hired,
 -- left):

@@ -1,8 +1,8 @@
 -- employees_pay: per cell of {dims}, the paid population of gross monthly pay in full-time
 -- equivalent, apprentices and contrats de professionnalisation excluded (INSEE convention):
 -- its secrecy inputs, means and closeness to the SMIC. Every column is a sum over employers, so
--- the per_employer placeholder takes the text of employees_pay_per_employer or, when it
--- applies, of employees_pay_per_employer_rollup (same rows, fewer to read). The quantiles of
+-- the per_employer placeholder takes employees_pay_per_employer, over the microdata's rows or
+-- a rollup's (same rows, fewer to read: observatory/rollups.py). The quantiles of
 -- the same cells come from the sorted pay column (observatory/sorted_pay.py, pay_sorted.sql):
 -- an exact quantile is a position in sorted values, which no sum over employers can give.
 -- Params: the filter parameters of filtered_employees ($year_from ... $sizes).

@@ -1,5 +1,9 @@
--- employees_per_employer: fragment of employees_counts (not run alone): the counts of each
--- (cell of {dims}, employer) from the microdata, for any dimensions and filters.
+-- employees_per_employer: fragment of employees_counts and employees_pay (not run alone), and
+-- the rows the employees' rollups are built from: for each (cell of {dims}, employer) from the
+-- microdata, the counts of persons present, each with its cell key; and for the paid population
+-- (apprentices and contrats de professionnalisation excluded: INSEE convention), its count,
+-- those below 1.1 SMIC of the year, women and men, and the sums of pay (all, women, men) and of
+-- the year's SMIC that means are made of. Every measure is a sum, so rollups can add them up.
 -- Params: the filter parameters of filtered_employees ($year_from ... $sizes).
 SELECT {dims}, employer_id,
     count(*) AS n,                              sum(rkey) AS n_key,
@@ -10,6 +14,19 @@ SELECT {dims}, employer_id,
     count_if(age >= 52) AS aged_52,     sum(rkey * (age >= 52)::INTEGER) AS aged_52_key,
     count_if(hired) AS hired,           sum(rkey * (hired)::INTEGER) AS hired_key,
     count_if("left") AS "left",         sum(rkey * ("left")::INTEGER) AS left_key,
-    sum(fte) AS fte
-FROM filtered_employees($year_from, $year_to, $branches, $regions, $occupations, $sexes, $age_bands, $sizes)
+    sum(fte) AS fte,
+    count_if(paid) AS paid,             sum(rkey * paid::INTEGER) AS paid_key,
+    count_if(paid AND near_smic) AS near_smic, sum(rkey * (paid AND near_smic)::INTEGER) AS near_smic_key,
+    count_if(paid AND sex = 'F') AS paid_women, count_if(paid AND sex = 'M') AS paid_men,
+    sum(gross_monthly_fte * paid::INTEGER) AS pay_sum,
+    sum(gross_monthly_fte * (paid AND sex = 'F')::INTEGER) AS pay_women,
+    sum(gross_monthly_fte * (paid AND sex = 'M')::INTEGER) AS pay_men,
+    sum(smic_monthly * paid::INTEGER) AS smic_sum
+FROM (
+    SELECT e.*, s.monthly_gross AS smic_monthly,
+        e.contract NOT IN ('apprentissage', 'contrat_pro') AS paid,
+        e.gross_monthly_fte < 1.1 * s.monthly_gross AS near_smic
+    FROM filtered_employees($year_from, $year_to, $branches, $regions, $occupations, $sexes, $age_bands, $sizes) AS e
+    LEFT JOIN smic AS s USING (year)
+)
 GROUP BY {dims}, employer_id

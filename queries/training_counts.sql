@@ -1,7 +1,7 @@
 -- training_counts: per cell of {dims}, trainees (distinct persons) and the volume of the
 -- training actions started in the year.
--- The per_employer placeholder takes the text of training_per_employer or, when it applies,
--- of training_per_employer_rollup (same rows, fewer to read).
+-- The per_employer placeholder takes the text of training_per_employer (microdata) or of
+-- rollup_rows / rollup_rows_group (same rows from a rollup, fewer to read: observatory/rollups.py).
 -- Params: the filter parameters of filtered_training ($year_from ... $sizes).
 -- Returns: {dims}, for each count X in (n = trainees, alternance = distinct persons entering
 -- apprentissage, contrat_pro or Pro-A): X, X_employers, X_top, X_key; actions, hours, cost.

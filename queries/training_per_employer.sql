@@ -1,7 +1,7 @@
 -- training_per_employer: fragment of training_counts (not run alone): trainees of each (cell
 -- of {dims}, employer) from the microdata, a person counted once with the largest key of
--- their actions. The per_person placeholder takes the text of training_per_person or, when it
--- applies, of a per-person rollup (training_per_person_rollup, ..._scheme_rollup: same rows).
+-- their actions (the per_person placeholder takes training_per_person, the step that makes
+-- trainees distinct). The rollups are built from these rows (observatory/rollups.py).
 -- Params: the filter parameters of filtered_training ($year_from ... $sizes).
 WITH per_person AS (
     {per_person}

@@ -44,6 +44,9 @@ def _duckdb(dims: tuple[str, ...], where: str) -> pd.DataFrame:
 
 CASES = [
     (("year",), {"year_from": 2019, "year_to": 2021}, "true"),
+    (("year",), {"year_from": 2019, "year_to": 2021, "sexes": ["F"], "regions": ["11", "93"]},
+     "sex = 'F' AND region IN ('11', '93')"),  # one pass over the years, filtered
+    (("year", "total"), {"year_from": 2020, "year_to": 2021, "branches": ["b"]}, "year >= 2020 AND branch = 'b'"),
     (("total",), {"year_from": 2020, "year_to": 2020}, "year = 2020"),
     (("total",), {"year_from": 2019, "year_to": 2021}, "true"),  # several years in one cell
     (("branch",), {"year_from": 2021, "year_to": 2021, "sexes": ["F"]}, "year = 2021 AND sex = 'F'"),

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from observatory import rollups
 from observatory import warehouse as wh
 from observatory.warehouse import QueryError, QueryTimeout, Warehouse
 
@@ -77,77 +78,105 @@ def _same_cells(frames: list[pd.DataFrame]) -> None:
                        equal_nan=True)
 
 
-@pytest.mark.parametrize("query", sorted(wh.ROLLUP_SOURCES))
-@pytest.mark.parametrize("dims", [["year"], ["year", "branch"], ["region", "employer_size"], ["total"]])
-def test_rollup_gives_exactly_the_microdata_cells(warehouse: Warehouse, query: str, dims: list[str]) -> None:
+# Requests over the columns rollups keep, with filters of one value (rows read as they are when
+# the rollup keeps no other column) and of several (rows summed per employer).
+ROLLUP_CASES: list[tuple[list[str], dict]] = [
+    (["year"], {}),
+    (["year", "branch"], {"branches": ("aide_domicile", "eclat", "oph")}),
+    (["region", "employer_size"], {}),
+    (["year"], {"sex": "F"}),
+    (["age_band"], {}),
+    (["year", "age_band"], {"families": ("aide_domicile",)}),
+    (["family"], {"regions": ("11",), "age_bands": ("25_34", "55_plus")}),
+    (["occupation", "sex"], {"regions": ("11", "84"), "age_bands": ("55_plus",)}),
+    (["family", "employer_size"], {"branches": ("eclat",), "sex": "M"}),
+    (["total"], {"occupations": ("V4X84",), "sex": "F", "employer_sizes": ("1-9", "10-49")}),
+    (["total"], {"families": ("animation", "insertion"), "occupations": ("V4X80", "T2A60")}),  # one kept
+    (["year", "scheme"], {"sex": "F"}),
+    (["age_band", "scheme"], {"branches": ("eclat",), "families": ("animation",)}),
+    (["certification"], {"employer_sizes": ("250+",)}),
+]
+
+
+def _request(query: str, dims: list[str], selection: dict) -> tuple[dict[str, object], frozenset[str]] | None:
+    """The parameters and allowed dimensions of a request, None when the dataset lacks a dimension."""
     from observatory import indicators
     from observatory.filters import Filters
 
     dataset = query.split("_")[0]
-    allowed = frozenset(indicators.DATASET_DIMENSIONS[dataset])
+    if not set(dims) <= set(indicators.DATASET_DIMENSIONS[dataset]):
+        return None
     years = (2016, 2025) if "year" in dims else (2024, 2024)
-    parameters = Filters(branches=("aide_domicile", "eclat", "oph")).sql_parameters(
-        *years, indicators.DATASET_FILTERS[dataset])
-    microdata = {"per_employer": wh.ROLLUP_SOURCES[query], "per_person": "training_per_person"}
-    _same_cells([warehouse.run_named(query, parameters, {"dims": dims}, allowed, fragments)
-                 for fragments in (microdata, {"per_employer": wh.ROLLUP_SOURCES[query] + "_rollup"})])
+    parameters = Filters(**selection).sql_parameters(*years, indicators.DATASET_FILTERS[dataset])
+    return parameters, frozenset(indicators.DATASET_DIMENSIONS[dataset])
 
 
-@pytest.mark.parametrize("query", sorted(wh.GROUP_ROLLUP_SOURCES))
-@pytest.mark.parametrize(("dims", "selection"), [
-    (["year"], {"sex": "F"}),
-    (["year", "age_band"], {"families": ("aide_domicile",)}),
-    (["occupation", "sex"], {"regions": ("11", "84"), "age_bands": ("55_plus",)}),
-    (["family", "employer_size"], {"branches": ("eclat",), "sex": "M"}),
-    (["total"], {"occupations": ("V4X84",), "sex": "F", "employer_sizes": ("1-9", "10-49")}),
-])
-def test_group_rollup_gives_exactly_the_microdata_cells(warehouse: Warehouse, query: str, dims: list[str],
-                                                        selection: dict) -> None:
-    from observatory import indicators
-    from observatory.filters import Filters
-
-    allowed = frozenset(indicators.DATASET_DIMENSIONS["employees"])
-    years = (2016, 2025) if "year" in dims else (2024, 2024)
-    parameters = Filters(**selection).sql_parameters(*years, indicators.DATASET_FILTERS["employees"])
-    source = wh.GROUP_ROLLUP_SOURCES[query]
-    _same_cells([warehouse.run_named(query, parameters, {"dims": dims}, allowed, {"per_employer": fragment})
-                 for fragment in (source, f"{source}_group")])
+def _run(warehouse: Warehouse, query: str, dims: list[str], parameters: dict, allowed: frozenset[str],
+         source: rollups.Source) -> pd.DataFrame:
+    names = allowed.union(*source.identifiers.values())
+    return warehouse.run_named(query, parameters, {"dims": dims, **source.identifiers}, names, source.fragments)
 
 
-@pytest.mark.parametrize(("dims", "selection"), [
-    (["year"], {"sex": "F"}),
-    (["year", "scheme"], {}),
-    (["age_band", "scheme"], {"branches": ("eclat",), "families": ("animation",)}),
-    (["occupation", "sex"], {"regions": ("11", "84"), "age_bands": ("55_plus",)}),
-])
-def test_person_rollups_give_exactly_the_microdata_cells(warehouse: Warehouse, dims: list[str],
-                                                         selection: dict) -> None:
-    from observatory import indicators
-    from observatory.filters import Filters
-    from observatory.tables import _fragments
-
+@pytest.mark.parametrize("query", sorted(rollups.ROLLUPS))
+@pytest.mark.parametrize(("dims", "selection"), ROLLUP_CASES)
+def test_every_rollup_that_covers_a_request_gives_exactly_the_microdata_cells(
+        warehouse: Warehouse, query: str, dims: list[str], selection: dict) -> None:
+    """Each rollup keeping the request's columns, summed per employer and (when the chooser
+    allows it) read as it is, gives the microdata's cells; the chooser's pick is one of them."""
+    request = _request(query, dims, selection)
+    if request is None:
+        pytest.skip("dimension absent from this dataset")
+    parameters, allowed = request
+    run = partial(_run, warehouse, query, dims, parameters, allowed)
+    expected = run(rollups.choose(query, tuple(dims), parameters, {}, persons_exact=True))  # no rollup: microdata
+    needed = rollups.needed_columns(tuple(dims), parameters)
+    covering = [r for r in rollups.ROLLUPS[query] if r.covers(tuple(dims), needed)]
     assert warehouse.persons_rollup_exact  # the demo gives a person the same attributes all year
-    allowed = frozenset(indicators.DATASET_DIMENSIONS["training"])
-    years = (2016, 2025) if "year" in dims else (2024, 2024)
-    parameters = Filters(**selection).sql_parameters(*years, indicators.DATASET_FILTERS["training"])
-    chosen = _fragments("training_counts", tuple(dims), parameters, persons_exact=True)
-    assert chosen["per_person"].endswith("_rollup")
-    microdata = {"per_employer": "training_per_employer", "per_person": "training_per_person"}
-    _same_cells([warehouse.run_named("training_counts", parameters, {"dims": dims}, allowed, fragments)
-                 for fragments in (microdata, chosen)])
+    for rollup in covering:
+        grouped = rollups.reading(query, rollup.table, as_is=False)
+        _same_cells([expected, run(grouped)])
+        alone = rollups.choose(query, tuple(dims), parameters, {rollup.table: 1}, persons_exact=True)
+        assert alone.identifiers == {"rollup": [rollup.table]}
+        if alone != grouped:
+            _same_cells([expected, run(alone)])
+    chosen = rollups.choose(query, tuple(dims), parameters, warehouse.table_rows, warehouse.persons_rollup_exact)
+    assert chosen.identifiers.get("rollup", [None])[0] in [r.table for r in covering] + ([None] if not covering else [])
 
 
-def test_person_rollups_are_not_used_when_a_person_changes_attributes(tmp_path, snapshot) -> None:
+@pytest.mark.parametrize(("query", "dims", "selection", "table", "read_as_is"), [
+    ("employees_counts", ("year",), {}, "employees_by_employer", True),
+    ("employees_counts", ("year",), {"sex": "F"}, "employees_by_sex", True),
+    ("employees_counts", ("year", "sex"), {}, "employees_by_sex", True),
+    ("employees_pay", ("branch",), {"families": ("animation",)}, "employees_by_family", True),
+    ("employees_counts", ("year",), {"families": ("animation", "insertion")}, "employees_by_family", False),
+    ("employees_counts", ("year",), {"families": ("animation",), "age_bands": ("55_plus",)},
+     "employees_by_group", False),
+    ("employees_counts", ("occupation",), {"occupations": ("V4X84",)}, "employees_by_group", False),
+    ("employees_counts", ("age5", "sex"), {}, None, False),
+    ("training_counts", ("year", "scheme"), {"sex": "F"}, "training_by_sex_scheme", True),
+    ("training_counts", ("certification",), {}, "training_by_certification", True),
+    ("vacancies_counts", ("year",), {}, None, False),
+])
+def test_the_smallest_covering_rollup_is_chosen(warehouse: Warehouse, query: str, dims: tuple[str, ...],
+                                               selection: dict, table: str | None, read_as_is: bool) -> None:
+    request = _request(query, list(dims), selection)
+    assert request is not None
+    chosen = rollups.choose(query, dims, request[0], warehouse.table_rows, warehouse.persons_rollup_exact)
+    assert chosen.identifiers.get("rollup", [None])[0] == table
+    if table is not None:
+        assert chosen == rollups.reading(query, table, read_as_is)
+
+
+def test_rollups_of_trainees_are_not_used_when_a_person_changes_attributes(tmp_path, snapshot) -> None:
     """A person with two age bands in a year at one employer (a birthday between two actions)
-    is one trainee: the per-person rollup would count them twice, so the builder reads the
-    microdata."""
+    is one trainee: the rollup of groups would count them twice, so the builder reads the
+    microdata; the employer's rollup, counted from the microdata, stays exact."""
     import shutil
 
     import pyarrow.parquet as pq
 
     from observatory import snapshots
     from observatory.filters import Filters
-    from observatory.tables import _fragments
 
     copy = tmp_path / "snapshots" / snapshot.id
     shutil.copytree(snapshot.path, copy, ignore=shutil.ignore_patterns("warehouse.duckdb"))
@@ -163,14 +192,18 @@ def test_person_rollups_are_not_used_when_a_person_changes_attributes(tmp_path, 
     changed = Warehouse(snapshots.Snapshot(copy.name, copy, snapshot.manifest))
     try:
         assert not changed.persons_rollup_exact
-        # Both sexes: a person filter that keeps everyone, so the employer rollup cannot serve.
+        # Both sexes: a person filter that keeps everyone, so the employer's rollup cannot serve.
         parameters = {**Filters().sql_parameters(year, year, frozenset()), "sexes": ["F", "M"]}
-        run = partial(changed.run_named, "training_counts", parameters, {"dims": ["total"]}, frozenset({"total"}))
-        microdata = run({"per_employer": "training_per_employer", "per_person": "training_per_person"})
-        rolled = run({"per_employer": "training_per_employer", "per_person": "training_per_person_rollup"})
-        assert int(rolled["n"].sum()) == int(microdata["n"].sum()) + 1  # the rollup counts them twice
-        chosen = _fragments("training_counts", ("total",), parameters, changed.persons_rollup_exact)
-        assert chosen["per_person"] == "training_per_person"
+        run = partial(_run, changed, "training_counts", ["total"], parameters, frozenset({"total"}))
+        microdata = run(rollups.choose("training_counts", ("total",), parameters, {}, persons_exact=False))
+        grouped = run(rollups.reading("training_counts", "training_by_sex", as_is=False))
+        assert int(grouped["n"].sum()) == int(microdata["n"].sum()) + 1  # the rollup counts them twice
+        chosen = rollups.choose("training_counts", ("total",), parameters, changed.table_rows,
+                                changed.persons_rollup_exact)
+        assert chosen.fragments == {"per_employer": "training_per_employer", "per_person": "training_per_person"}
+        unfiltered = Filters().sql_parameters(year, year, frozenset())
+        assert rollups.choose("training_counts", ("total",), unfiltered, changed.table_rows,
+                              changed.persons_rollup_exact).identifiers == {"rollup": ["training_by_employer"]}
     finally:
         changed.close()
 

@@ -1,0 +1,155 @@
+"""The rollups: per-(year, employer) sums of the counts queries, kept at several grains, and the
+choice of the smallest one that gives a request's cells exactly.
+
+An employer belongs to one branch, region and size class, and (for employees, and for trainees
+when a person's attributes are constant within a year at one employer) a person is one row of
+one group of occupation, sex and age band. So a cell over those columns, under filters on them,
+is an exact union of rollup rows: summing a rollup gives the microdata's counts, cell keys and
+employer statistics. Coarser grains (sex only, family and age band...) have fewer rows, and
+when every column a rollup keeps is either a dimension of the request or fixed to one value by
+a filter, its rows are already the request's (cell, employer) rows: no grouping step at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from observatory import reference
+
+# Columns every rollup keeps (an employer's attributes and the year).
+EMPLOYER_DIMENSIONS: tuple[str, ...] = ("year", "branch", "region", "employer_size", "total")
+# Person columns the filters act on; a rollup without one holds '*' there.
+PERSON_COLUMNS: tuple[str, ...] = ("occupation", "family", "sex", "age_band")
+GROUP: tuple[str, ...] = PERSON_COLUMNS
+# Columns of a training action: a trainee may have several values, so a rollup keeping one serves
+# only requests broken down by it (summing its rows over values would count a person twice).
+ACTION_COLUMNS: frozenset[str] = frozenset({"scheme", "certification"})
+# Filter parameter of each filterable column.
+FILTER_OF: dict[str, str] = {"occupation": "occupations", "family": "families", "sex": "sexes",
+                             "age_band": "age_bands"}
+# Named counts query -> the fragments that give its per-employer rows from the microdata.
+MICRODATA: dict[str, dict[str, str]] = {
+    "employees_counts": {"per_employer": "employees_per_employer"},
+    "employees_pay": {"per_employer": "employees_pay_per_employer", "rows": "employees_per_employer"},
+    "training_counts": {"per_employer": "training_per_employer", "per_person": "training_per_person"},
+}
+# The placeholder of each query that a rollup's rows fill instead of the microdata's.
+ROWS_PLACEHOLDER: dict[str, str] = {"employees_counts": "per_employer", "employees_pay": "rows",
+                                    "training_counts": "per_employer"}
+
+
+@dataclass(frozen=True)
+class Rollup:
+    table: str
+    columns: tuple[str, ...]  # kept beside the employer's: person columns, a training action column
+    parent: str | None = None  # the rollup it is summed from (None: the microdata)
+
+    def covers(self, dims: tuple[str, ...], needed: frozenset[str]) -> bool:
+        """Whether the request's cells are unions of this rollup's rows."""
+        return needed <= set(self.columns) and ACTION_COLUMNS.intersection(self.columns) <= set(dims)
+
+    def split_columns(self) -> tuple[str, ...]:
+        """The columns that split an employer's rows (a family follows from its occupation)."""
+        if "occupation" in self.columns:
+            return tuple(c for c in self.columns if c != "family")
+        return self.columns
+
+
+def _person_lattice() -> tuple[Rollup, ...]:
+    """Employees' rollups, parents first: the group from the microdata, one person column each
+    from it (the filters most used alone), the employer's from the smallest. Two person filters
+    read the group: few of its rows pass both. Each rollup costs about a second to build."""
+    return (
+        Rollup("employees_by_group", GROUP),
+        Rollup("employees_by_sex", ("sex",), "employees_by_group"),
+        Rollup("employees_by_age_band", ("age_band",), "employees_by_group"),
+        Rollup("employees_by_family", ("family",), "employees_by_group"),
+        Rollup("employees_by_employer", (), "employees_by_sex"),
+    )
+
+
+def _training_lattice() -> tuple[Rollup, ...]:
+    """Trainees' rollups: distinct persons counted per group (and scheme, an action's), exact
+    only when a person's attributes are constant (see `usable`); the employer's and the
+    certification's are counted from the microdata."""
+    return (
+        Rollup("training_by_employer", ()),
+        Rollup("training_by_certification", ("certification",)),
+        Rollup("training_by_group", GROUP),
+        Rollup("training_by_group_scheme", (*GROUP, "scheme")),
+        Rollup("training_by_sex", ("sex",), "training_by_group"),
+        Rollup("training_by_age_band", ("age_band",), "training_by_group"),
+        Rollup("training_by_family", ("family",), "training_by_group"),
+        Rollup("training_by_scheme", ("scheme",), "training_by_group_scheme"),
+        Rollup("training_by_sex_scheme", ("sex", "scheme"), "training_by_group_scheme"),
+    )
+
+
+EMPLOYEES = _person_lattice()
+TRAINING = _training_lattice()
+# Counts query -> its rollups, in build order (the employees' hold the paid population's sums too).
+ROLLUPS: dict[str, tuple[Rollup, ...]] = {
+    "employees_counts": EMPLOYEES, "employees_pay": EMPLOYEES, "training_counts": TRAINING,
+}
+# Each rollup once, parents first, with the microdata fragments its rows come from.
+BUILDS: tuple[tuple[Rollup, dict[str, str]], ...] = (
+    *((rollup, {"rows": "employees_per_employer"}) for rollup in EMPLOYEES),
+    *((rollup, {"rows": "training_per_employer", "per_person": "training_per_person"}) for rollup in TRAINING),
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a counts query reads its per-employer rows: fragments and the rollup table named."""
+    fragments: dict[str, str]
+    identifiers: dict[str, list[str]]
+
+
+def usable(query: str, rollup: Rollup, persons_exact: bool) -> bool:
+    """A trainee is one row of one group only when their attributes are constant in a year at an
+    employer (checked when the database is built); the employer-only rollup counts persons from
+    the microdata and is always exact."""
+    return query != "training_counts" or not rollup.columns or persons_exact
+
+
+def needed_columns(dims: tuple[str, ...], parameters: Mapping[str, object]) -> frozenset[str]:
+    """Columns beside the employer's that the request groups or filters on."""
+    needed = set(dims) - set(EMPLOYER_DIMENSIONS)
+    for column in ("family", "sex", "age_band"):
+        if parameters[FILTER_OF[column]]:
+            needed.add(column)
+    occupations = set(parameters["occupations"])  # type: ignore[arg-type]
+    if occupations and occupations != _occupations_of(parameters["families"]):  # type: ignore[arg-type]
+        needed.add("occupation")  # chosen directly, not only through their families
+    return frozenset(needed)
+
+
+def choose(query: str, dims: tuple[str, ...], parameters: Mapping[str, object], rows: Mapping[str, int],
+           persons_exact: bool) -> Source:
+    """The smallest rollup (by `rows`, the tables' row counts) that gives the cells of `query` over
+    `dims` under `parameters`, read directly when its rows are already (cell, employer) rows;
+    else the microdata."""
+    if query not in ROLLUPS:
+        return Source({}, {})
+    needed = needed_columns(dims, parameters)
+    candidates = [r for r in ROLLUPS[query]
+                  if r.covers(dims, needed) and r.table in rows and usable(query, r, persons_exact)]
+    if not candidates:
+        return Source(dict(MICRODATA[query]), {})
+    best = min(candidates, key=lambda r: rows[r.table])
+    as_is = all(c in dims or (c in FILTER_OF and len(parameters[FILTER_OF[c]]) == 1)  # type: ignore[arg-type]
+                for c in best.split_columns())
+    return reading(query, best.table, as_is)
+
+
+def reading(query: str, table: str, as_is: bool) -> Source:
+    """`query` reading the rollup `table`: its rows as they are, or summed per (cell, employer)."""
+    fragments = {**MICRODATA[query], ROWS_PLACEHOLDER[query]: "rollup_rows" if as_is else "rollup_rows_group"}
+    fragments.pop("per_person", None)  # trainees are already distinct persons in a rollup
+    return Source(fragments, {"rollup": [table]})
+
+
+def _occupations_of(families: object) -> set[str]:
+    chosen = set(families)  # type: ignore[call-overload]
+    return {o for o, f in reference.family_of_occupation().items() if f in chosen}
