@@ -1,13 +1,13 @@
 """The rollups: per-(year, employer) sums of the counts queries, kept at several grains, and the
 choice of the smallest one that gives a request's cells exactly.
 
-An employer belongs to one branch, region and size class, and (for employees, and for trainees
-when a person's attributes are constant within a year at one employer) a person is one row of
-one group of occupation, sex and age band. So a cell over those columns, under filters on them,
-is an exact union of rollup rows: summing a rollup gives the microdata's counts, cell keys and
-employer statistics. Coarser grains (sex only, family and age band...) have fewer rows, and
-when every column a rollup keeps is either a dimension of the request or fixed to one value by
-a filter, its rows are already the request's (cell, employer) rows: no grouping step at all.
+An employer belongs to one branch, region and size class; a person is one row of one group of
+occupation, sex and age band (for trainees: when their attributes are constant within a year at
+one employer); an opening has one occupation. So a cell over those columns, under
+filters on them, is an exact union of rollup rows: summing a rollup gives the microdata's
+counts, cell keys and employer statistics. Coarser grains (sex only, family only...) have fewer
+rows, and when every column a rollup keeps is either a dimension of the request or fixed to one
+value by a filter, its rows are already the request's (cell, employer) rows: no grouping step.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ GROUP: tuple[str, ...] = PERSON_COLUMNS
 # Columns of a training action: a trainee may have several values, so a rollup keeping one serves
 # only requests broken down by it (summing its rows over values would count a person twice).
 ACTION_COLUMNS: frozenset[str] = frozenset({"scheme", "certification"})
+# Kept columns in the order rows are sorted by (a family's occupations side by side).
+SORT_PRIORITY: tuple[str, ...] = ("family", "occupation", "age_band", "sex", "scheme", "certification", "month")
 # Filter parameter of each filterable column.
 FILTER_OF: dict[str, str] = {"occupation": "occupations", "family": "families", "sex": "sexes",
                              "age_band": "age_bands"}
@@ -33,10 +35,11 @@ MICRODATA: dict[str, dict[str, str]] = {
     "employees_counts": {"per_employer": "employees_per_employer"},
     "employees_pay": {"per_employer": "employees_pay_per_employer", "rows": "employees_per_employer"},
     "training_counts": {"per_employer": "training_per_employer", "per_person": "training_per_person"},
+    "vacancies_counts": {"per_employer": "vacancies_per_employer"},
 }
 # The placeholder of each query that a rollup's rows fill instead of the microdata's.
 ROWS_PLACEHOLDER: dict[str, str] = {"employees_counts": "per_employer", "employees_pay": "rows",
-                                    "training_counts": "per_employer"}
+                                    "training_counts": "per_employer", "vacancies_counts": "per_employer"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,11 @@ class Rollup:
     def covers(self, dims: tuple[str, ...], needed: frozenset[str]) -> bool:
         """Whether the request's cells are unions of this rollup's rows."""
         return needed <= set(self.columns) and ACTION_COLUMNS.intersection(self.columns) <= set(dims)
+
+    def order(self) -> list[str]:
+        """The sort of the rollup's rows: runs of one value of each kept column, coarse first."""
+        kept = sorted(self.columns, key=SORT_PRIORITY.index)
+        return ["year", *kept, "branch", "region", "employer_id"]
 
     def split_columns(self) -> tuple[str, ...]:
         """The columns that split an employer's rows (a family follows from its occupation)."""
@@ -86,16 +94,29 @@ def _training_lattice() -> tuple[Rollup, ...]:
     )
 
 
+def _vacancies_lattice() -> tuple[Rollup, ...]:
+    """Openings' rollups: an opening has one occupation, so any cell over occupations is a union
+    of rows, as for persons; the employer's from it. (The month of posting would make the first
+    three times larger for one breakdown: those cells read the microdata.)"""
+    return (
+        Rollup("vacancies_by_occupation", ("occupation", "family")),
+        Rollup("vacancies_by_employer", (), "vacancies_by_occupation"),
+    )
+
+
 EMPLOYEES = _person_lattice()
 TRAINING = _training_lattice()
+VACANCIES = _vacancies_lattice()
 # Counts query -> its rollups, in build order (the employees' hold the paid population's sums too).
 ROLLUPS: dict[str, tuple[Rollup, ...]] = {
     "employees_counts": EMPLOYEES, "employees_pay": EMPLOYEES, "training_counts": TRAINING,
+    "vacancies_counts": VACANCIES,
 }
 # Each rollup once, parents first, with the microdata fragments its rows come from.
 BUILDS: tuple[tuple[Rollup, dict[str, str]], ...] = (
     *((rollup, {"rows": "employees_per_employer"}) for rollup in EMPLOYEES),
     *((rollup, {"rows": "training_per_employer", "per_person": "training_per_person"}) for rollup in TRAINING),
+    *((rollup, {"rows": "vacancies_per_employer"}) for rollup in VACANCIES),
 )
 
 

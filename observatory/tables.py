@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from observatory import indicators, reference, rollups, secrecy, sorted_pay
+from observatory import indicators, reference, rollups, secrecy, sorted_values
 from observatory.filters import Filters
 from observatory.formatting import MONTHS
 from observatory.indicators import MEASURES, Measure
@@ -183,8 +183,8 @@ class TableBuilder:
             allowed = frozenset(indicators.DATASET_DIMENSIONS[_dataset_of(query)]).union(*source.identifiers.values())
             frame = self.warehouse.run_named(query, parameters, {"dims": list(dims), **source.identifiers}, allowed,
                                              source.fragments)
-            if query == "employees_pay":
-                frame = sorted_pay.with_quantiles(frame, dims, sorted_pay.of(self.warehouse), parameters)
+            if query in sorted_values.INDEXES:
+                frame = sorted_values.with_quantiles(frame, dims, sorted_values.of(self.warehouse, query), parameters)
         except BaseException as error:
             with self._lock:
                 del self._running[key]

@@ -26,7 +26,7 @@ from observatory.snapshots import Snapshot
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when build_*.sql change: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 12
+DATABASE_VERSION = 15
 # Official open data loaded into the database when the snapshot holds it (sources pull).
 OFFICIAL_TABLES: tuple[str, ...] = ("bmo",)
 _NAME = re.compile(r"^[a-z_]+$")
@@ -114,7 +114,7 @@ def build_database(folder: Path) -> Path:
             if (folder / f"{dataset}.parquet").is_file():
                 for statement in _statements(load_query(f"build_{dataset}")):
                     con.execute(statement, {"file": str(folder / f"{dataset}.parquet")})
-        for statement in _statements(load_query("build_pay_sorted")):
+        for statement in _statements(load_query("build_sorted_values")):
             con.execute(statement)
         for statement in _statements(load_query("build_filters")):
             con.execute(statement)
@@ -136,14 +136,14 @@ def _build_rollups(con: duckdb.DuckDBPyConnection) -> None:
                     "families": [], "sexes": [], "age_bands": [], "sizes": []}
     for rollup, microdata in rollups.BUILDS:
         dims = [*rollups.EMPLOYER_DIMENSIONS, *rollup.columns]
-        identifiers = {"dims": dims, "table": [rollup.table]}
+        identifiers = {"dims": dims, "table": [rollup.table], "order": rollup.order()}
         if rollup.parent is None:
             fragments = microdata
         else:
             fragments = {"rows": "rollup_rows_group"}
             identifiers["rollup"] = [rollup.parent]
         text = render("build_rollup_table", identifiers,
-                      frozenset([*dims, rollup.table, *identifiers.get("rollup", [])]), fragments)
+                      frozenset([*dims, rollup.table, "employer_id", *identifiers.get("rollup", [])]), fragments)
         for column in rollups.PERSON_COLUMNS:
             if column not in rollup.columns:
                 text += ";\n" + render("build_rollup_column", {"table": [rollup.table], "column": [column]},

@@ -4,13 +4,15 @@
 -- person is one row of one group, so any cell over these columns, under any filter on them, is
 -- an exact union of rows. Filter columns the rollup does not keep are added by
 -- build_rollup_column ('*'); the chooser never filters on them, except occupations expanded
--- from families, which a rollup with families but no occupations filters on the family.
+-- from families, which a rollup with families but no occupations filters on the family. Rows
+-- are sorted by year, then the columns kept, then branch and region: a person filter reads a few
+-- runs of rows, not a few rows spread over the whole table.
 -- Params: the filter parameters, all open. Needs the datasets and build_filters.
 CREATE TABLE {table} AS
 SELECT * FROM (
     {rows}
 )
-ORDER BY year, branch, region, employer_id;
+ORDER BY {order};
 
 CREATE MACRO filtered_{table}(year_from, year_to, branches, regions, occupations, families, sexes, age_bands, sizes) AS TABLE
 SELECT * FROM {table}

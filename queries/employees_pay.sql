@@ -3,7 +3,7 @@
 -- its secrecy inputs, means and closeness to the SMIC. Every column is a sum over employers, so
 -- the per_employer placeholder takes employees_pay_per_employer, over the microdata's rows or
 -- a rollup's (same rows, fewer to read: observatory/rollups.py). The quantiles of
--- the same cells come from the sorted pay column (observatory/sorted_pay.py, pay_sorted.sql):
+-- the same cells come from the sorted pay (observatory/sorted_values.py, sorted_pay.sql):
 -- an exact quantile is a position in sorted values, which no sum over employers can give.
 -- Params: the filter parameters of filtered_employees ($year_from ... $sizes).
 -- Returns: {dims}, n/n_employers/n_top/n_key (secrecy inputs of the paid population), mean,

@@ -95,6 +95,8 @@ ROLLUP_CASES: list[tuple[list[str], dict]] = [
     (["year", "scheme"], {"sex": "F"}),
     (["age_band", "scheme"], {"branches": ("eclat",), "families": ("animation",)}),
     (["certification"], {"employer_sizes": ("250+",)}),
+    (["year", "occupation"], {"regions": ("11",), "occupations": ("V4X80",)}),
+    (["month"], {"families": ("animation",)}),
 ]
 
 
@@ -155,7 +157,10 @@ def test_every_rollup_that_covers_a_request_gives_exactly_the_microdata_cells(
     ("employees_counts", ("age5", "sex"), {}, None, False),
     ("training_counts", ("year", "scheme"), {"sex": "F"}, "training_by_sex_scheme", True),
     ("training_counts", ("certification",), {}, "training_by_certification", True),
-    ("vacancies_counts", ("year",), {}, None, False),
+    ("vacancies_counts", ("year",), {}, "vacancies_by_employer", True),
+    ("vacancies_counts", ("occupation",), {"families": ("animation",)}, "vacancies_by_occupation", True),
+    ("vacancies_counts", ("year",), {"families": ("animation",)}, "vacancies_by_occupation", False),
+    ("vacancies_counts", ("month",), {}, None, False),
 ])
 def test_the_smallest_covering_rollup_is_chosen(warehouse: Warehouse, query: str, dims: tuple[str, ...],
                                                selection: dict, table: str | None, read_as_is: bool) -> None:

@@ -1,4 +1,4 @@
-"""Quantiles read from the sorted pay column equal quantile_cont's, cell by cell."""
+"""Quantiles read from sorted values (pay, delays) equal quantile_cont's, cell by cell."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from observatory.sorted_pay import PROBABILITIES, SortedPay
+from observatory.sorted_values import PAY_PROBABILITIES as PROBABILITIES
+from observatory.sorted_values import SortedValues
 
 RNG = np.random.default_rng(7)
 ROWS = 4000
 DATA = pd.DataFrame({
     "year": RNG.choice([2019, 2020, 2021], ROWS).astype(np.int16),
-    "pay": np.round(RNG.lognormal(7.6, 0.3, ROWS), 2),
+    "value": np.round(RNG.lognormal(7.6, 0.3, ROWS), 2),
     "branch": RNG.choice(["a", "b", "c"], ROWS),
     "region": RNG.choice(["11", "84", "93"], ROWS),
     "occupation": RNG.choice(["o1", "o2", "o3", "o4"], ROWS),
@@ -25,20 +26,20 @@ DATA = pd.DataFrame({
     "employer_size": RNG.choice(["1-9", "10-49"], ROWS),
     "contract": RNG.choice(["cdi", "cdd"], ROWS),
 })
-DATA.loc[DATA.index[:30], "pay"] = 1800.0  # ties
+DATA.loc[DATA.index[:30], "value"] = 1800.0  # ties
 
 
-def _index() -> SortedPay:
-    ordered = DATA.sort_values(["year", "pay"], kind="stable")
-    return SortedPay(pa.Table.from_pandas(ordered[ordered["year"] == year], preserve_index=False)
-                     for year in sorted(ordered["year"].unique()))
+def _index() -> SortedValues:
+    ordered = DATA.sort_values(["year", "value"], kind="stable")
+    return SortedValues((pa.Table.from_pandas(ordered[ordered["year"] == year], preserve_index=False)
+                         for year in sorted(ordered["year"].unique())), PROBABILITIES)
 
 
 def _duckdb(dims: tuple[str, ...], where: str) -> pd.DataFrame:
     con = duckdb.connect()
     con.register("data", DATA.assign(total="ensemble"))
     columns = ", ".join(dims)
-    return con.execute(f"SELECT {columns}, quantile_cont(pay, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q FROM data "
+    return con.execute(f"SELECT {columns}, quantile_cont(value, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q FROM data "
                        f"WHERE {where} GROUP BY {columns} ORDER BY {columns}").df()
 
 
@@ -88,9 +89,9 @@ def test_enum_columns_and_rows_out_of_order_give_the_same_quantiles() -> None:
     """The warehouse hands over enums (Arrow dictionaries) in stored order; a year whose rows
     come unsorted is sorted again rather than read wrong."""
     shuffled = DATA.sample(frac=1, random_state=3)
-    coded = shuffled.astype({c: "category" for c in DATA.columns if c not in ("year", "pay")})
-    index = SortedPay(pa.Table.from_pandas(coded[coded["year"] == year], preserve_index=False)
-                      for year in (2019, 2020, 2021))
+    coded = shuffled.astype({c: "category" for c in DATA.columns if c not in ("year", "value")})
+    index = SortedValues((pa.Table.from_pandas(coded[coded["year"] == year], preserve_index=False)
+                          for year in (2019, 2020, 2021)), PROBABILITIES)
     parameters = {"year_from": 2019, "year_to": 2021, "sexes": ["F"]}
     got = index.quantiles(("year", "family"), parameters).sort_values(["year", "family"], na_position="last")
     expected = _index().quantiles(("year", "family"), parameters).sort_values(["year", "family"],

@@ -1,12 +1,13 @@
-"""Exact pay quantiles of any filtered cell, read from pay sorted once per snapshot.
+"""Exact quantiles of any filtered cell (pay, recruitment delays), read from values sorted once
+per snapshot.
 
 DuckDB's quantile_cont gathers and orders each cell's values at every query: about 290 ms for a
-ten-year trend over 9.5 million rows on two cores, whatever the filters, and no prepared sum
-over employers can stand in for a quantile. Here the paid population's pay is stored sorted by
-(year, pay) when the snapshot is published (queries/build_pay_sorted.sql) and loaded once per
-process (queries/pay_sorted.sql); the rows a filter keeps are then already in order, and a
-quantile is a lookup at its position. The values are those of
-quantile_cont: linear interpolation at (n - 1) * p between the two nearest values.
+ten-year pay trend over 9.5 million rows on two cores, whatever the filters, and no prepared sum
+over employers can stand in for a quantile. Here the values are stored sorted by (year, value)
+when the snapshot is published (queries/build_sorted_values.sql) and loaded once per process
+(queries/sorted_pay.sql, sorted_delays.sql); the rows a filter keeps are then already in order,
+and a quantile is a lookup at its position. The values are those of quantile_cont: linear
+interpolation at (n - 1) * p between the two nearest values.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -23,19 +25,36 @@ import pyarrow.compute as pc
 from observatory.warehouse import Warehouse
 
 # Quantile column of employees_pay -> probability.
-PROBABILITIES: dict[str, float] = {"d1": 0.1, "q1": 0.25, "median": 0.5, "q3": 0.75, "d9": 0.9}
+PAY_PROBABILITIES: dict[str, float] = {"d1": 0.1, "q1": 0.25, "median": 0.5, "q3": 0.75, "d9": 0.9}
+
+
+@dataclass(frozen=True)
+class Index:
+    """Sorted values behind the quantile columns of a named query."""
+    table_query: str  # one year of the sorted table ($year)
+    years_query: str  # the years it covers
+    probabilities: dict[str, float]  # quantile column -> probability
+
+
+# Named query -> the index of its quantile columns.
+INDEXES: dict[str, Index] = {
+    "employees_pay": Index("sorted_pay", "employees_years", PAY_PROBABILITIES),
+    "vacancies_counts": Index("sorted_delays", "vacancies_years", {"delay_median": 0.5}),
+}
 # Filter parameter (as Filters.sql_parameters names it) -> column it restricts.
 FILTER_COLUMNS: dict[str, str] = {"branches": "branch", "regions": "region", "occupations": "occupation",
                                   "sexes": "sex", "age_bands": "age_band", "sizes": "employer_size"}
 
 
-class SortedPay:
-    """The paid population's pay, sorted by (year, pay), with its filter and dimension columns
-    dictionary-encoded to small integers."""
+class SortedValues:
+    """Values sorted by (year, value), with their filter and dimension columns dictionary-encoded
+    to small integers."""
 
-    def __init__(self, years: Iterable[pa.Table]) -> None:
-        """`years`: the rows of pay_sorted, one table per year in increasing order, each encoded
-        as it comes (the strings of one year only are in memory at a time)."""
+    def __init__(self, years: Iterable[pa.Table], probabilities: dict[str, float]) -> None:
+        """`years`: the rows (year, value, then the columns), one table per year in increasing
+        order, each encoded as it comes (the strings of one year only are in memory at a time);
+        `probabilities`: quantile column -> probability."""
+        self.probabilities = probabilities
         year_parts: list[np.ndarray] = []
         pay_parts: list[np.ndarray] = []
         code_parts: dict[str, list[np.ndarray]] = {}
@@ -48,7 +67,7 @@ class SortedPay:
             self._first_rows[int(table["year"][0].as_py())] = rows
             rows += table.num_rows
             year_parts.append(table["year"].to_numpy().astype(np.int16))
-            pay = table["pay"].to_numpy().astype(np.float64)
+            pay = table["value"].to_numpy().astype(np.float64)
             order = None if np.all(pay[1:] >= pay[:-1]) else np.argsort(pay, kind="stable")
             pay_parts.append(pay if order is None else pay[order])
             for name in table.column_names[2:]:
@@ -76,8 +95,8 @@ class SortedPay:
         return self.year.nbytes + self.pay.nbytes + sum(c.nbytes for c in self.codes.values())
 
     def quantiles(self, dims: tuple[str, ...], parameters: dict[str, object]) -> pd.DataFrame:
-        """Per cell of `dims` (the cells employees_pay returns for the same filters), the columns
-        d1, q1, median, q3, d9."""
+        """Per cell of `dims` (the cells the named query returns for the same filters), the
+        quantile columns."""
         year_from, year_to = int(parameters["year_from"]), int(parameters["year_to"])
         others = tuple(d for d in dims if d not in ("year", "total"))
         if not others and ("year" in dims or year_from == year_to):
@@ -93,7 +112,7 @@ class SortedPay:
             frame = self._cells(year_from, year_to, others, parameters)
         if "total" in dims:
             frame.insert(0, "total", "ensemble")
-        return frame[list(dims) + list(PROBABILITIES)]
+        return frame[list(dims) + list(self.probabilities)]
 
     def _yearly(self, year_from: int, year_to: int, parameters: dict[str, object]) -> pd.DataFrame:
         """One cell per year of year_from..year_to (the ten-year trends): one pass over the rows,
@@ -115,7 +134,7 @@ class SortedPay:
                       counts: np.ndarray) -> dict[str, np.ndarray]:
         """Each quantile of cells whose pay-ordered rows start at `firsts` (in `order` of `rows`)."""
         values = {}
-        for column, probability in PROBABILITIES.items():
+        for column, probability in self.probabilities.items():
             position = (counts - 1) * probability
             below = np.floor(position).astype(np.int64)
             above = np.minimum(below + 1, counts - 1)
@@ -206,25 +225,27 @@ def _count(rows: np.ndarray | slice) -> int:
     return rows.stop - rows.start if isinstance(rows, slice) else len(rows)
 
 
-_INDEXES: weakref.WeakKeyDictionary[Warehouse, SortedPay] = weakref.WeakKeyDictionary()
+_LOADED: weakref.WeakKeyDictionary[Warehouse, dict[str, SortedValues]] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
-def of(warehouse: Warehouse) -> SortedPay:
-    """The sorted pay of a warehouse's snapshot, loaded on first use (0.5 s at full scale)
-    and shared by every session; concurrent first callers wait for the one load."""
+def of(warehouse: Warehouse, query: str) -> SortedValues:
+    """The sorted values behind `query`'s quantiles in a warehouse's snapshot, loaded on first
+    use (0.5 s for the pay at full scale) and shared by every session; concurrent first callers
+    wait for the one load."""
     with _LOCK:
-        index = _INDEXES.get(warehouse)
-        if index is None:
-            years = warehouse.arrow_named("employees_years")["year"].to_pylist()
-            index = _INDEXES[warehouse] = SortedPay(warehouse.arrow_named("pay_sorted", {"year": year})
-                                                    for year in years)
-        return index
+        loaded = _LOADED.setdefault(warehouse, {})
+        if query not in loaded:
+            index = INDEXES[query]
+            years = warehouse.arrow_named(index.years_query)["year"].to_pylist()
+            loaded[query] = SortedValues((warehouse.arrow_named(index.table_query, {"year": year}) for year in years),
+                                         index.probabilities)
+        return loaded[query]
 
 
-def with_quantiles(cells: pd.DataFrame, dims: tuple[str, ...], index: SortedPay,
+def with_quantiles(cells: pd.DataFrame, dims: tuple[str, ...], index: SortedValues,
                    parameters: dict[str, object]) -> pd.DataFrame:
-    """employees_pay cells with their quantile columns (NaN where the cell has no paid row)."""
+    """A query's cells with their quantile columns (NaN where the cell has no value)."""
     quantiles = index.quantiles(dims, parameters)
     if "year" in dims:
         quantiles["year"] = quantiles["year"].astype(cells["year"].dtype)
