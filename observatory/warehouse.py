@@ -26,7 +26,13 @@ from observatory.snapshots import Snapshot
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when build_*.sql change: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 15
+DATABASE_VERSION = 16
+# Enum prefix of the sorted values' columns (build_sorted_values) -> (table, columns).
+SORTED_ENUMS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "pay": ("employees", ("branch", "region", "occupation", "family", "sex", "age_band", "age5", "employer_size",
+                          "contract")),
+    "delay": ("vacancies", ("branch", "region", "occupation", "family", "employer_size", "contract", "month")),
+}
 # Official open data loaded into the database when the snapshot holds it (sources pull).
 OFFICIAL_TABLES: tuple[str, ...] = ("bmo",)
 _NAME = re.compile(r"^[a-z_]+$")
@@ -114,6 +120,11 @@ def build_database(folder: Path) -> Path:
             if (folder / f"{dataset}.parquet").is_file():
                 for statement in _statements(load_query(f"build_{dataset}")):
                     con.execute(statement, {"file": str(folder / f"{dataset}.parquet")})
+        for prefix, (table, columns) in SORTED_ENUMS.items():
+            for column in columns:
+                con.execute(render("build_sorted_enum", {"type": [f"{prefix}_{column}"], "column": [column],
+                                                         "table": [table]},
+                                   frozenset([f"{prefix}_{column}", column, table])))
         for statement in _statements(load_query("build_sorted_values")):
             con.execute(statement)
         for statement in _statements(load_query("build_filters")):

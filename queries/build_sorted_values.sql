@@ -1,19 +1,9 @@
 -- build_sorted_values: the values whose quantiles the app reads by position
 -- (observatory/sorted_values.py), stored sorted by (year, value) with their filter and dimension
--- columns as enums (read back as small integer codes, no strings: loaded in a fraction of a
--- second): the paid population's pay (apprentices and contrats de professionnalisation
+-- columns as enums (build_sorted_enum; read back as small integer codes, no strings: loaded in a
+-- fraction of a second): the paid population's pay (apprentices and contrats de professionnalisation
 -- excluded, as in employees_pay) and the delays of filled openings (as in vacancies_counts).
--- Params: none. Needs the employees and vacancies tables.
-CREATE TYPE pay_branch AS ENUM (SELECT DISTINCT branch FROM employees WHERE branch IS NOT NULL ORDER BY 1);
-CREATE TYPE pay_region AS ENUM (SELECT DISTINCT region FROM employees WHERE region IS NOT NULL ORDER BY 1);
-CREATE TYPE pay_occupation AS ENUM (SELECT DISTINCT occupation FROM employees WHERE occupation IS NOT NULL ORDER BY 1);
-CREATE TYPE pay_family AS ENUM (SELECT DISTINCT family FROM employees WHERE family IS NOT NULL ORDER BY 1);
-CREATE TYPE pay_sex AS ENUM (SELECT DISTINCT sex FROM employees WHERE sex IS NOT NULL ORDER BY 1);
-CREATE TYPE pay_age_band AS ENUM (SELECT DISTINCT age_band FROM employees WHERE age_band IS NOT NULL ORDER BY 1);
-CREATE TYPE pay_age5 AS ENUM (SELECT DISTINCT age5 FROM employees WHERE age5 IS NOT NULL ORDER BY 1);
-CREATE TYPE pay_employer_size AS ENUM (SELECT DISTINCT employer_size FROM employees WHERE employer_size IS NOT NULL ORDER BY 1);
-CREATE TYPE pay_contract AS ENUM (SELECT DISTINCT contract FROM employees WHERE contract IS NOT NULL ORDER BY 1);
-
+-- Params: none. Needs the employees and vacancies tables and the enum types.
 CREATE TABLE sorted_pay AS
 SELECT year, gross_monthly_fte AS value,
     branch::pay_branch AS branch, region::pay_region AS region, occupation::pay_occupation AS occupation,
@@ -22,14 +12,6 @@ SELECT year, gross_monthly_fte AS value,
 FROM employees
 WHERE contract NOT IN ('apprentissage', 'contrat_pro')
 ORDER BY year, gross_monthly_fte;
-
-CREATE TYPE delay_branch AS ENUM (SELECT DISTINCT branch FROM vacancies WHERE branch IS NOT NULL ORDER BY 1);
-CREATE TYPE delay_region AS ENUM (SELECT DISTINCT region FROM vacancies WHERE region IS NOT NULL ORDER BY 1);
-CREATE TYPE delay_occupation AS ENUM (SELECT DISTINCT occupation FROM vacancies WHERE occupation IS NOT NULL ORDER BY 1);
-CREATE TYPE delay_family AS ENUM (SELECT DISTINCT family FROM vacancies WHERE family IS NOT NULL ORDER BY 1);
-CREATE TYPE delay_employer_size AS ENUM (SELECT DISTINCT employer_size FROM vacancies WHERE employer_size IS NOT NULL ORDER BY 1);
-CREATE TYPE delay_contract AS ENUM (SELECT DISTINCT contract FROM vacancies WHERE contract IS NOT NULL ORDER BY 1);
-CREATE TYPE delay_month AS ENUM (SELECT DISTINCT month FROM vacancies WHERE month IS NOT NULL ORDER BY 1);
 
 CREATE TABLE sorted_delays AS
 SELECT year, (filled_on - posted_on)::DOUBLE AS value,
