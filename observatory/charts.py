@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from observatory import formatting as fmt
-from observatory import reference, secrecy
+from observatory import frames, reference, secrecy
 
 # Paul Tol's "muted" then "light" schemes: distinguishable under the common colour-vision
 # deficiencies; 17 colours, one per branch, assigned in the order of branches.csv.
@@ -154,15 +154,23 @@ def bar_chart(rows: pd.DataFrame, frame: Frame, *, unit: str, colours: dict[str,
     on top, or with `sort=False` the rows' own order from top to bottom.
 
     The code of each bar travels in `customdata[0]`, for cross-filtering on click."""
-    # Plotly draws the first category at the bottom.
-    rows = rows.sort_values("value", ascending=True, na_position="first") if sort else rows.iloc[::-1]
-    secret = (rows["status"] == secrecy.SECRET).tolist()
-    values = rows["value"].tolist()
-    codes = [str(c) for c in rows["code"]]
+    # Plotly draws the first category at the bottom. The rows are put in order as lists: sorting
+    # and copying the frame would cost more than the rest of the chart.
+    order = (frames.sort_order(rows["value"].to_numpy(dtype=float), na_position="first").tolist() if sort
+             else list(range(len(rows) - 1, -1, -1)))
+
+    def column(name: str) -> list:
+        values = rows[name].tolist()
+        return [values[i] for i in order]
+
+    secret = [status == secrecy.SECRET for status in column("status")]
+    values = column("value")
+    codes = [str(c) for c in column("code")]
     texts = [fmt.by_unit(None if s else v, unit) for v, s in zip(values, secret, strict=True)]
+    scale = 100 if unit == "share" else 1  # as `_plotted`, on a list
     bar = {
-        "type": "bar", "orientation": "h", "y": rows["label"].tolist(),
-        "x": _plotted(rows["value"].where(~rows["status"].eq(secrecy.SECRET), 0.0), unit).tolist(),
+        "type": "bar", "orientation": "h", "y": column("label"),
+        "x": [0.0 if s else v * scale for v, s in zip(values, secret, strict=True)],
         "marker": {"color": [SECRET_GREY if s else (colours or {}).get(c, MAIN)
                              for c, s in zip(codes, secret, strict=True)]},
         "customdata": [[c, t] for c, t in zip(codes, texts, strict=True)], "text": texts,
@@ -255,7 +263,7 @@ def quantile_chart(rows: pd.DataFrame, frame: Frame, smic: float | None = None) 
     from Q1 to Q3, line at the median. Rows: code, label, d1, q1, median, q3, d9 (secret rows
     dropped here; the table under the chart lists them). With `smic`, a dashed vertical line marks
     the gross monthly SMIC of the year, the yardstick of low pay."""
-    shown = rows.dropna(subset=["d1", "q1", "median", "q3", "d9"]).sort_values("median")
+    shown = frames.sort_rows(frames.dropna_rows(rows, "d1", "q1", "median", "q3", "d9"), "median")
     hover = [f"{label}<br>D9 : {fmt.euros(d9)}<br>Q3 : {fmt.euros(q3)}<br>Médiane : {fmt.euros(m)}"
              f"<br>Q1 : {fmt.euros(q1)}<br>D1 : {fmt.euros(d1)}"
              for label, d1, q1, m, q3, d9 in shown[["label", "d1", "q1", "median", "q3", "d9"]].itertuples(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from observatory import reference
 
@@ -59,11 +60,7 @@ class Filters:
 
     def occupation_codes(self) -> tuple[str, ...]:
         """Occupations selected directly or through their family (intersection when both)."""
-        by_family = reference.family_of_occupation()
-        from_families = tuple(sorted(o for o, f in by_family.items() if f in self.families))
-        if self.families and self.occupations:
-            return tuple(o for o in self.occupations if o in from_families) or ("__none__",)
-        return self.occupations or from_families
+        return _occupation_codes(self.families, self.occupations)
 
     def sql_parameters(self, year_from: int, year_to: int, honoured: frozenset[str]) -> dict[str, object]:
         """Named parameters of the filtered_* macros; filters a dataset lacks are left empty."""
@@ -101,6 +98,17 @@ class Filters:
                 continue
             result[key] = [str(v) for v in value] if isinstance(value, tuple) else [str(value)]
         return result
+
+
+@lru_cache(maxsize=1024)
+def _occupation_codes(families: tuple[str, ...], occupations: tuple[str, ...]) -> tuple[str, ...]:
+    """Cached: a page view asks about a thousand times, and the reference lists never change
+    while the process runs."""
+    by_family = reference.family_of_occupation()
+    from_families = tuple(sorted(o for o, f in by_family.items() if f in families))
+    if families and occupations:
+        return tuple(o for o in occupations if o in from_families) or ("__none__",)
+    return occupations or from_families
 
 
 def from_query(params: Mapping[str, Sequence[str] | str]) -> Filters:

@@ -8,6 +8,7 @@ values (NaN where secret) and a `status` column.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future
@@ -102,7 +103,7 @@ class TableBuilder:
         self.config = config
         self._cells: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
         self._tables: OrderedDict[tuple, ProtectedTable] = OrderedDict()
-        self._aligned: OrderedDict[tuple, tuple[pd.DataFrame, dict[str, pd.DataFrame]]] = OrderedDict()
+        self._aligned: OrderedDict[tuple, tuple[dict[str, object], dict[str, pd.DataFrame]]] = OrderedDict()
         self._running: dict[tuple, Future] = {}
         self._lock = threading.Lock()
 
@@ -138,9 +139,11 @@ class TableBuilder:
         if not published.ok.any():
             # Nothing publishable: say whether the population itself is too small.
             self._check_population(measure, filters, years, honoured)
-        frame = labelled.copy()
-        frame["value"] = _round(published.value, measure.unit)
-        frame["status"] = np.where(published.ok, secrecy.OK, secrecy.SECRET)
+        # One constructor call: building a labelled frame, copying it and adding columns one by one
+        # costs three times as much.
+        frame = pd.DataFrame({**labelled, "value": _round(published.value, measure.unit),
+                              "status": np.where(published.ok, secrecy.OK, secrecy.SECRET)},
+                             index=pd.RangeIndex(len(published.value)))
         notes = tuple(f"Filtre non applicable à ce jeu de données : {name}."
                       for name in filters.unhonoured(honoured))
         return ProtectedTable(measure, dims, filters, years, self.snapshot_id, frame, notes)
@@ -200,8 +203,9 @@ class TableBuilder:
 
     def _aligned_cells(self, queries: tuple[str, ...], dims: tuple[str, ...], filters: Filters,
                        years: tuple[int, int], honoured: frozenset[str]
-                       ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-        """The cells of `queries` aligned on one set of keys, and those keys with their labels.
+                       ) -> tuple[dict[str, object], dict[str, pd.DataFrame]]:
+        """The cells of `queries` aligned on one set of keys, and those keys with their labels
+        (the columns of the table's frame, before its values).
         Cached: the measures of one query (five quantiles, a mean, a share) share this work, which
         costs more than computing the measure itself."""
         parameters = filters.sql_parameters(years[0], years[1], honoured)
@@ -211,13 +215,10 @@ class TableBuilder:
                 self._aligned.move_to_end(key)
                 return self._aligned[key]
         cells = {q: self._cells_of(q, dims, filters, years, honoured) for q in queries}
-        keys = _aligned_keys(cells, dims)
+        # One query: its own rows are the keys, unique and in order (no key frame to build).
+        keys = next(iter(cells.values())) if len(cells) == 1 else _aligned_keys(cells, dims)
         aligned = {q: _align(frame, keys, dims) for q, frame in cells.items()}
-        labelled = pd.DataFrame(index=keys.index)
-        for dim in dims:
-            labels = dimension_labels(dim)
-            labelled[dim] = keys[dim]
-            labelled[f"{dim}_label"] = [labels.get(str(code), str(code)) for code in keys[dim]]
+        labelled = _labelled(keys, dims)
         with self._lock:
             self._aligned[key] = (labelled, aligned)
             while len(self._aligned) > CACHE_SIZE:
@@ -241,22 +242,64 @@ def _dataset_of(query: str) -> str:
 
 
 def _aligned_keys(cells: dict[str, pd.DataFrame], dims: tuple[str, ...]) -> pd.DataFrame:
-    if len(cells) == 1:
+    frames = list(cells.values())
+    if len(frames) == 1:
         # One query: its rows are the keys, already unique and in order (ORDER BY {dims}).
-        return next(iter(cells.values()))[list(dims)].reset_index(drop=True)
-    keys = pd.concat([frame[list(dims)] for frame in cells.values()]).drop_duplicates()
+        return _key_columns(frames[0], dims)
+    if all(_same_keys(frame, frames[0], dims) for frame in frames[1:]) and _strictly_sorted(frames[0], dims):
+        # The queries found the same cells (the usual case): the union is any one of them.
+        return _key_columns(frames[0], dims)
+    keys = pd.concat([frame[list(dims)] for frame in frames]).drop_duplicates()
     return keys.sort_values(list(dims)).reset_index(drop=True)
+
+
+def _key_columns(frame: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
+    """`frame[list(dims)].reset_index(drop=True)`, built from the arrays: four times cheaper."""
+    return pd.DataFrame({dim: frame[dim].array for dim in dims})
+
+
+def _labelled(keys: pd.DataFrame, dims: tuple[str, ...]) -> dict[str, object]:
+    """The key columns with each dimension's French label beside its code."""
+    columns: dict[str, object] = {}
+    for dim in dims:
+        labels = dimension_labels(dim)
+        columns[dim] = keys[dim].array
+        columns[f"{dim}_label"] = [labels.get(str(code), str(code)) for code in keys[dim].tolist()]
+    return columns
+
+
+def _same_keys(frame: pd.DataFrame, other: pd.DataFrame, dims: tuple[str, ...]) -> bool:
+    """Same key columns, row by row, with the same dtypes: what `DataFrame.equals` checks, column
+    by column on the arrays (ten times cheaper than selecting the key frames to compare them)."""
+    return len(frame) == len(other) and all(frame[dim].array.equals(other[dim].array) for dim in dims)
+
+
+def _strictly_sorted(frame: pd.DataFrame, dims: tuple[str, ...]) -> bool:
+    """Whether the key rows are unique and in the order `sort_values(dims)` gives (a missing key,
+    which Python cannot compare, answers no)."""
+    rows = list(zip(*(frame[dim].tolist() for dim in dims), strict=True))
+    try:
+        return all(before < after for before, after in itertools.pairwise(rows))
+    except TypeError:
+        return False
+
+
+# Columns of statistics (NaN where undefined), as opposed to counts (absent means zero).
+STATISTICS = ("mean", "median", "d1", "q1", "q3", "d9", "delay", "smic")
 
 
 def _align(frame: pd.DataFrame, keys: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
     """The query's cells in the order of `keys`; absent cells are true zeros."""
-    if len(frame) == len(keys) and frame[list(dims)].reset_index(drop=True).equals(keys):
+    if _same_keys(frame, keys, dims):
         merged = frame.reset_index(drop=True)
     else:
         merged = keys.merge(frame, on=list(dims), how="left")
-    statistics = ("mean", "median", "d1", "q1", "q3", "d9", "delay", "smic")
-    counts = [c for c in merged.columns if c not in dims and not c.startswith(statistics)]
-    merged[counts] = merged[counts].fillna(0)
+    # Only the count columns holding a hole are filled: column-wise writes are what costs here.
+    holes = merged.isna().to_numpy().any(axis=0)
+    to_fill = [c for c, hole in zip(merged.columns, holes, strict=True)
+               if hole and c not in dims and not c.startswith(STATISTICS)]
+    if to_fill:
+        merged[to_fill] = merged[to_fill].fillna(0)
     return merged
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from observatory import charts, indicators, secrecy
+from observatory import charts, frames, indicators, secrecy
 from observatory import formatting as fmt
 from observatory.cards import ChartCard, DataTable, Notice, Tile, describe_filters, file_stem, rows_of, source_line
 from observatory.charts import Frame
@@ -54,17 +55,24 @@ def total(builder: TableBuilder, measure_code: str, filters: Filters) -> float |
 
 def extremes(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
     """The rows with the lowest and highest published values (None with fewer than two)."""
-    published = rows.dropna(subset=["value"])
+    values = rows["value"].to_numpy(dtype=float)
+    published = np.flatnonzero(~np.isnan(values))
     if len(published) < 2:
         return None
-    ordered = published.sort_values("value")
-    return ordered.iloc[0], ordered.iloc[-1]
+    # Positions of `rows.dropna(subset=["value"]).sort_values("value")`, without the two frames.
+    order = published[frames.sort_order(values[published])]
+    return rows.iloc[order[0]], rows.iloc[order[-1]]
 
 
 def in_list_order(rows: pd.DataFrame, dimension: str) -> pd.DataFrame:
-    """Rows in the natural order of the dimension's code list (sizes, age bands, months)."""
+    """Rows in the natural order of the dimension's code list (sizes, age bands, months); codes
+    outside the list last (as `sort_values` on their rank would put them)."""
     order = {code: i for i, code in enumerate(dimension_labels(dimension))}
-    return rows.assign(_order=rows["code"].map(order)).sort_values("_order").drop(columns="_order")
+    ranks = [order.get(code) for code in rows["code"].tolist()]
+    known = None not in ranks
+    values = np.array(ranks if known else [np.nan if r is None else r for r in ranks],
+                      dtype=np.int64 if known else float)
+    return rows.take(frames.sort_order(values))
 
 
 def extremes_title(template: str, single: str, fallback: str, unit: str) -> Callable[[pd.DataFrame], str]:
@@ -73,7 +81,7 @@ def extremes_title(template: str, single: str, fallback: str, unit: str) -> Call
     def title(rows: pd.DataFrame) -> str:
         pair = extremes(rows)
         if pair is None:
-            published = rows.dropna(subset=["value"])
+            published = frames.dropna_rows(rows, "value")
             if len(published) == 1:
                 only = published.iloc[0]
                 return single.format(label=only["label"], value=fmt.by_unit(only["value"], unit))
@@ -102,16 +110,19 @@ def bar_card(builder: TableBuilder, spec: BarSpec, filters: Filters) -> ChartCar
     measure = indicators.MEASURES[spec.measure]
     table: ProtectedTable = builder.build(measure.dataset, (spec.dimension,), spec.measure, filters)
     rows = rows_of(table, spec.dimension)
-    rows = rows[~rows["code"].isin(spec.exclude)]
+    if spec.exclude:
+        rows = rows[~rows["code"].isin(spec.exclude)]
     if spec.in_list_order:
         rows = in_list_order(rows, spec.dimension)
     if spec.top:
-        rows = rows.dropna(subset=["value"]).sort_values("value", ascending=False, kind="stable").head(spec.top)
+        rows = frames.sort_rows(frames.dropna_rows(rows, "value"), "value", ascending=False, kind="stable"
+                                ).head(spec.top)
     frame = Frame(spec.title(rows), f"{measure.label} · {describe_filters(filters, table.years)}",
                   source_line(builder.warehouse.snapshot), wide=spec.wide)
     colours = charts.branch_colours() if spec.dimension == "branch" else None
     figure = charts.bar_chart(rows, frame, unit=measure.unit, colours=colours, sort=not spec.in_list_order)
-    data = DataTable(pd.DataFrame({DIMENSION_LABELS[spec.dimension]: rows["label"], measure.label: rows["value"]}),
+    data = DataTable(pd.DataFrame({DIMENSION_LABELS[spec.dimension]: rows["label"].array,
+                                   measure.label: rows["value"].to_numpy()}, index=rows.index),
                      {measure.label: measure.unit})
     return ChartCard(spec.key, frame, figure, data, file_stem(spec.measure, (spec.dimension,), filters, table.years),
                      _definition(measure, table) + (f"\n\n{spec.note}" if spec.note else ""), spec.select,
@@ -225,7 +236,8 @@ def scatter_card(builder: TableBuilder, key: str, x_code: str, y_code: str, dime
                   f"{DIMENSION_LABELS[dimension].lower()} · {describe_filters(filters, years)}",
                   source_line(builder.warehouse.snapshot), wide=wide)
     colours = charts.branch_colours() if dimension == "branch" else None
-    figure = charts.scatter_chart(rows.dropna(subset=["x", "y"]), frame, charts.Axis(x_measure.label, x_measure.unit),
+    figure = charts.scatter_chart(frames.dropna_rows(rows, "x", "y"), frame,
+                                  charts.Axis(x_measure.label, x_measure.unit),
                                   charts.Axis(y_measure.label, y_measure.unit), colours)
     data = DataTable(pd.DataFrame({DIMENSION_LABELS[dimension]: rows["label"], x_measure.label: rows["x"],
                                    y_measure.label: rows["y"]}),
@@ -265,7 +277,7 @@ def yearly_lines_card(builder: TableBuilder, key: str, measure_code: str, dimens
 def access_by_size_sentence(builder: TableBuilder, filters: Filters) -> str | None:
     """Training access in the smallest structures against the largest (the classic inequality)."""
     rows = in_list_order(by_dimension(builder, "taux_acces", "employer_size", filters), "employer_size")
-    rows = rows.dropna(subset=["value"])
+    rows = frames.dropna_rows(rows, "value")
     if len(rows) < 2:
         return None
     small, large = rows.iloc[0], rows.iloc[-1]

@@ -4,7 +4,7 @@ written from the published figures of the current filters."""
 from __future__ import annotations
 
 from observatory import formatting as fmt
-from observatory import indicators, reference
+from observatory import frames, indicators, reference
 from observatory.cards import PageContent
 from observatory.filters import Filters
 from observatory.tables import TableBuilder
@@ -52,10 +52,10 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
         return text + "."
 
     def unfilled() -> str | None:
-        rows = by_dimension(builder, "postes_non_pourvus", "branch", filters).dropna(subset=["value"])
+        rows = frames.dropna_rows(by_dimension(builder, "postes_non_pourvus", "branch", filters), "value")
         if len(rows) < 2 or rows["value"].sum() <= 0:
             return None
-        top = rows.sort_values("value").iloc[-1]
+        top = frames.sort_rows(rows, "value").iloc[-1]
         share = top["value"] / rows["value"].sum()
         return (f"La branche {top['label']} compte le plus de postes non pourvus au 31 décembre "
                 f"({fmt.number(top['value'])}, {fmt.percent(share, 0)} du total des branches affichées).")

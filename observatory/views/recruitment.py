@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from observatory import formatting as fmt
+from observatory import frames
 from observatory.cards import PageContent
 from observatory.filters import Filters
 from observatory.indicators import MEASURES
@@ -38,19 +39,19 @@ BEFORE_TENSIONS = 2020
 def _ranking_title(template: str, fallback: str, unit: str):
     """The finding of a top-N chart: the first row and its value."""
     def title(rows: pd.DataFrame) -> str:
-        published = rows.dropna(subset=["value"])
+        published = frames.dropna_rows(rows, "value")
         if published.empty:
             return fallback
-        first = published.sort_values("value", ascending=False).iloc[0]
+        first = frames.sort_rows(published, "value", ascending=False).iloc[0]
         return template.format(label=first["label"], value=fmt.by_unit(first["value"], unit))
     return title
 
 
 def _season_title(rows: pd.DataFrame) -> str:
-    published = rows.dropna(subset=["value"])
+    published = frames.dropna_rows(rows, "value")
     if published["value"].sum() <= 0:
         return "Postes ouverts par mois de publication"
-    peak = published.sort_values("value").iloc[-1]
+    peak = frames.sort_rows(published, "value").iloc[-1]
     share = peak["value"] / published["value"].sum()
     return f"Les offres culminent en {peak['label']} : {fmt.percent(share)} des postes ouverts de l'année"
 
@@ -81,8 +82,8 @@ def _vacancy_against_headcount_title(rows: pd.DataFrame) -> str:
     published = rows.dropna(subset=["x", "y"])
     if len(published) < 2:
         return "Taux de vacance et effectif par branche"
-    highest = published.sort_values("y").iloc[-1]
-    largest = published.sort_values("x").iloc[-1]
+    highest = frames.sort_rows(published, "y").iloc[-1]
+    largest = frames.sort_rows(published, "x").iloc[-1]
     if highest["code"] == largest["code"]:
         return f"{highest['label']}, la plus grande branche, a aussi le taux de vacance le plus élevé " \
                f"({fmt.percent(highest['y'])})"
@@ -119,14 +120,14 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
         return text + "."
 
     def occupations() -> str | None:
-        unfilled_rows = by_dimension(builder, "postes_non_pourvus", "occupation", filters).dropna(subset=["value"])
+        unfilled_rows = frames.dropna_rows(by_dimension(builder, "postes_non_pourvus", "occupation", filters), "value")
         if unfilled_rows.empty or unfilled_rows["value"].max() <= 0:
             return None
-        top = unfilled_rows.sort_values("value").iloc[-1]
+        top = frames.sort_rows(unfilled_rows, "value").iloc[-1]
         text = f"Le métier qui compte le plus de postes non pourvus est {top['label']} ({fmt.number(top['value'])})"
-        delays = by_dimension(builder, "delai_median", "occupation", filters).dropna(subset=["value"])
+        delays = frames.dropna_rows(by_dimension(builder, "delai_median", "occupation", filters), "value")
         if len(delays) >= 2:
-            slow = delays.sort_values("value").iloc[-1]
+            slow = frames.sort_rows(delays, "value").iloc[-1]
             text += (f" ; le délai médian de recrutement le plus long, {fmt.by_unit(slow['value'], 'days')}, "
                      f"est celui du métier {slow['label']}")
         return text + "."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from observatory import charts, reference
+from observatory import charts, frames, reference
 from observatory import formatting as fmt
 from observatory.cards import ChartCard, DataTable, Notice, PageContent, describe_filters, file_stem, source_line
 from observatory.charts import Frame
@@ -39,7 +39,7 @@ def distribution_card(builder: TableBuilder, dimension: str, filters: Filters) -
         columns[short] = rows["value"].to_numpy()
     rows = pd.DataFrame({"code": rows["code"], "label": rows["label"], **columns})
     where = DIMENSION_LABELS[dimension].lower()
-    published = rows.dropna(subset=["median"]).sort_values("median")
+    published = frames.sort_rows(frames.dropna_rows(rows, "median"), "median")
     if len(published) >= 2:
         low, high = published.iloc[0], published.iloc[-1]
         title = (f"Le salaire médian va de {fmt.euros(low['median'])} ({low['label']}) "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from observatory import formatting as fmt
-from observatory import reference
+from observatory import frames, reference
 from observatory.cards import PageContent
 from observatory.filters import Filters
 from observatory.indicators import MEASURES
@@ -36,7 +36,7 @@ PER_SCHEME_NOTE = ("Une personne formée dans deux dispositifs la même année c
 def _first_and_last_title(template: str, fallback: str, unit: str):
     """The finding of an ordered chart (sizes, age bands): its first row against its last."""
     def title(rows: pd.DataFrame) -> str:
-        published = rows.dropna(subset=["value"])
+        published = frames.dropna_rows(rows, "value")
         if len(published) < 2:
             return fallback
         first, last = published.iloc[0], published.iloc[-1]
@@ -46,7 +46,7 @@ def _first_and_last_title(template: str, fallback: str, unit: str):
 
 
 def _top_title(rows: pd.DataFrame) -> str:
-    published = rows.dropna(subset=["value"])
+    published = frames.dropna_rows(rows, "value")
     if published.empty:
         return "Certifications préparées"
     first = published.iloc[0]
@@ -102,7 +102,7 @@ BAR_SPECS = (
 
 def _schemes_title(rows: pd.DataFrame) -> str:
     """Apprenticeship since the first year (the 2018 reform's effect), else the latest mix."""
-    apprentices = rows[(rows["code"] == APPRENTICESHIP)].dropna(subset=["value"]).sort_values("year")
+    apprentices = frames.sort_rows(frames.dropna_rows(rows[(rows["code"] == APPRENTICESHIP)], "value"), "year")
     if len(apprentices) >= 2 and apprentices["value"].iloc[0] > 0:
         first, last = apprentices.iloc[0], apprentices.iloc[-1]
         factor = last["value"] / first["value"]
@@ -125,15 +125,15 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
 
     def age() -> str | None:
         rows = in_list_order(by_dimension(builder, "taux_acces", "age_band", filters), "age_band")
-        rows = rows.dropna(subset=["value"])
+        rows = frames.dropna_rows(rows, "value")
         if len(rows) < 2 or rows["code"].iloc[-1] != "55_plus":
             return None
-        oldest, best = rows.iloc[-1], rows.iloc[:-1].sort_values("value").iloc[-1]
+        oldest, best = rows.iloc[-1], frames.sort_rows(rows.iloc[:-1], "value").iloc[-1]
         return (f"Les salariés de {oldest['label'].lower()} se forment moins : {fmt.percent(oldest['value'])} "
                 f"d'entre eux contre {fmt.percent(best['value'])} des {best['label'].lower()}.")
 
     def apprenticeship() -> str | None:
-        rows = by_dimension(builder, "stagiaires", "scheme", filters).dropna(subset=["value"])
+        rows = frames.dropna_rows(by_dimension(builder, "stagiaires", "scheme", filters), "value")
         alternance = total(builder, "entrees_alternance", filters)
         apprentices = rows[rows["code"] == APPRENTICESHIP]
         if alternance is None or apprentices.empty:
