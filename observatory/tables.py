@@ -181,13 +181,9 @@ class TableBuilder:
             # rather than run it twice on the same two cores.
             return running.result()
         try:
-            source = rollups.choose(query, dims, parameters, self.warehouse.table_rows,
-                                    self.warehouse.persons_rollup_exact)
-            allowed = frozenset(indicators.DATASET_DIMENSIONS[_dataset_of(query)]).union(*source.identifiers.values())
-            frame = self.warehouse.run_named(query, parameters, {"dims": list(dims), **source.identifiers}, allowed,
-                                             source.fragments)
-            if query in sorted_values.INDEXES:
-                frame = sorted_values.with_quantiles(frame, dims, sorted_values.of(self.warehouse, query), parameters)
+            frame = self._year_of_trend(query, dims, filters, years, honoured)
+            if frame is None:
+                frame = self._run(query, dims, parameters)
         except BaseException as error:
             with self._lock:
                 del self._running[key]
@@ -200,6 +196,33 @@ class TableBuilder:
                 self._cells.popitem(last=False)
         running.set_result(frame)
         return frame
+
+    def _run(self, query: str, dims: tuple[str, ...], parameters: dict[str, object]) -> pd.DataFrame:
+        """The cells of a named query, read from the smallest rollup that gives them."""
+        source = rollups.choose(query, dims, parameters, self.warehouse.table_rows, self.warehouse.persons_rollup_exact)
+        allowed = frozenset(indicators.DATASET_DIMENSIONS[_dataset_of(query)]).union(*source.identifiers.values())
+        frame = self.warehouse.run_named(query, parameters, {"dims": list(dims), **source.identifiers}, allowed,
+                                         source.fragments)
+        if query in sorted_values.INDEXES:
+            frame = sorted_values.with_quantiles(frame, dims, sorted_values.of(self.warehouse, query), parameters)
+        return frame
+
+    def _year_of_trend(self, query: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int],
+                       honoured: frozenset[str]) -> pd.DataFrame | None:
+        """The one cell of a year's total, taken from the ten-year trend of the same filters when
+        that is already built (pages draw the trend and the year's figure side by side): the
+        same employers' rows make both, so the cell is the same, without a second query."""
+        if dims != ("total",) or years[0] != years[1]:
+            return None
+        trend_parameters = filters.sql_parameters(reference.YEARS[0], reference.YEARS[-1], honoured)
+        key = (self.snapshot_id, query, ("year",), repr(sorted(trend_parameters.items())))
+        with self._lock:
+            trend = self._cells.get(key)
+        if trend is None:
+            return None
+        row = trend[trend["year"] == years[0]].drop(columns="year").reset_index(drop=True)
+        row.insert(0, "total", "ensemble")
+        return row
 
     def _aligned_cells(self, queries: tuple[str, ...], dims: tuple[str, ...], filters: Filters,
                        years: tuple[int, int], honoured: frozenset[str]

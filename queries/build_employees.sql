@@ -1,5 +1,7 @@
 -- build_employees: the employees table of the snapshot database, typed and sorted for the
 -- common filters, with the derived columns that queries group by (age_band, age5, family).
+-- Rows keep the order of the Parquet file, which every snapshot writes sorted by year, branch,
+-- region, occupation (contracts.SORT_KEYS): no second sort at build time.
 -- Params: $file (path of employees.parquet). Needs occupation_family and age_band_of (build_reference).
 CREATE TABLE employees AS
 SELECT
@@ -23,5 +25,4 @@ SELECT
     'ensemble' AS total,
     e.rkey::DOUBLE AS rkey
 FROM read_parquet($file) AS e
-LEFT JOIN occupation_family AS f ON f.occupation = e.occupation::VARCHAR
-ORDER BY year, branch, region, occupation;
+LEFT JOIN occupation_family AS f ON f.occupation = e.occupation::VARCHAR;

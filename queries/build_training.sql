@@ -1,4 +1,6 @@
 -- build_training: the training table, sorted, with family and age_band.
+-- Rows keep the order of the Parquet file, which every snapshot writes sorted by year, branch,
+-- region, occupation (contracts.SORT_KEYS): no second sort at build time.
 -- Params: $file (path of training.parquet). Needs occupation_family and age_band_of (build_reference).
 CREATE TABLE training AS
 SELECT
@@ -21,5 +23,4 @@ SELECT
     'ensemble' AS total,
     t.rkey::DOUBLE AS rkey
 FROM read_parquet($file) AS t
-LEFT JOIN occupation_family AS f ON f.occupation = t.occupation::VARCHAR
-ORDER BY year, branch, region, occupation;
+LEFT JOIN occupation_family AS f ON f.occupation = t.occupation::VARCHAR;

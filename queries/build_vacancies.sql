@@ -1,5 +1,7 @@
 -- build_vacancies: the vacancies table, sorted, with family, posting month and the
 -- employer's size class (taken from the employees table, latest year the employer appears).
+-- Rows keep the order of the Parquet file, which every snapshot writes sorted by year, branch,
+-- region, occupation (contracts.SORT_KEYS): no second sort at build time.
 -- Params: $file (path of vacancies.parquet). Needs employees and occupation_family.
 CREATE TABLE vacancies AS
 WITH sizes AS (
@@ -26,5 +28,4 @@ SELECT
     v.rkey::DOUBLE AS rkey
 FROM read_parquet($file) AS v
 LEFT JOIN occupation_family AS f ON f.occupation = v.occupation::VARCHAR
-LEFT JOIN sizes AS s ON s.employer_id = v.employer_id
-ORDER BY year, branch, region, occupation;
+LEFT JOIN sizes AS s ON s.employer_id = v.employer_id;

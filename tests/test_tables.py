@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from observatory import secrecy
 from observatory.filters import Filters
+from observatory.indicators import MEASURES
 from observatory.tables import DEFAULT_VIEWS, TableBuilder, TableRequestError
 
 
@@ -82,3 +84,31 @@ def test_a_query_asked_twice_at_once_runs_once(warehouse, monkeypatch) -> None:
     first = results[0].frame
     for other in results[1:]:
         assert other.frame.equals(first)
+
+
+@pytest.mark.parametrize("measure", ["effectif", "salaire_median", "ratio_smic", "postes_non_pourvus", "delai_median",
+                                     "stagiaires", "heures"])
+@pytest.mark.parametrize("filters", [Filters(), Filters(year=2021, sex="F"), Filters(families=("animation",))])
+def test_a_years_total_taken_from_its_trend_equals_its_own_query(warehouse, measure: str, filters: Filters) -> None:
+    """Once the ten-year trend is built, the year's total is read from it; the published table is
+    the one its own query gives."""
+    dataset = MEASURES[measure].dataset
+    alone = TableBuilder(warehouse).build(dataset, (), measure, filters)
+    after_trend = TableBuilder(warehouse)
+    after_trend.build(dataset, ("year",), measure, filters)
+    after_trend.warehouse = _Refusing(warehouse)  # the total must come from the trend
+    derived = after_trend.build(dataset, (), measure, filters)
+    pd.testing.assert_frame_equal(derived.frame, alone.frame, check_exact=False, rtol=1e-9)
+
+
+class _Refusing:
+    """A warehouse that fails any query: what a builder reads through it must be cached."""
+
+    def __init__(self, warehouse) -> None:
+        self._warehouse = warehouse
+
+    def run_named(self, *args, **kwargs):
+        raise AssertionError("query run")
+
+    def __getattr__(self, name: str):
+        return getattr(self._warehouse, name)
