@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -31,7 +32,11 @@ def publish_tables(
     database is built.
     """
     def build(folder: Path) -> dict:
-        entries = {name: snapshots.write_dataset(folder, name, table) for name, table in tables.items()}
+        # Parquet encoding releases the GIL: the datasets are written side by side (2 cores).
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            written = {name: pool.submit(snapshots.write_dataset, folder, name, table)
+                       for name, table in tables.items()}
+            entries = {name: future.result() for name, future in written.items()}
         for name, path in (files or {}).items():
             shutil.copyfile(path, folder / name)
             entries[name] = {"file": name, "rows": None}

@@ -79,11 +79,11 @@ def _person_lattice() -> tuple[Rollup, ...]:
 
 def _training_lattice() -> tuple[Rollup, ...]:
     """Trainees' rollups: distinct persons counted per group (and scheme, an action's), exact
-    only when a person's attributes are constant (see `usable`); the employer's and the
-    certification's are counted from the microdata."""
+    only when a person's attributes are constant (see `usable`); the employer's is counted from
+    the microdata. (Certifications, one breakdown of one year, read the microdata: a rollup
+    would cost a second of publication for a few milliseconds.)"""
     return (
         Rollup("training_by_employer", ()),
-        Rollup("training_by_certification", ("certification",)),
         Rollup("training_by_group", GROUP),
         Rollup("training_by_group_scheme", (*GROUP, "scheme")),
         Rollup("training_by_sex", ("sex",), "training_by_group"),
