@@ -1,7 +1,8 @@
 """The one owner of DuckDB.
 
 At publish time `build_database` loads a snapshot's Parquet files into `warehouse.duckdb` in
-the snapshot folder (typed, sorted, with derived columns and the filter macros). The app opens
+the snapshot folder (typed, with derived columns and the filter macros), with the rollups of
+observatory/rollups.py and the sorted values of observatory/sorted_values.py. The app opens
 that file read-only through `Warehouse`: external access off, allowed directories limited to
 the snapshot, no extension autoload, capped threads and memory, configuration locked. Queries
 are named `.sql` files with `$named` parameters, each run on its own cursor under a time limit.
@@ -199,7 +200,7 @@ class Warehouse:
         self._con.execute("SET allowed_directories = [$dir]", {"dir": str(snapshot.path)})
         self._con.execute("SET enable_external_access = false")
         self._con.execute("SET lock_configuration = true")
-        # Whether the per-person training rollups give exactly the microdata's cells.
+        # Whether the rollups of groups of trainees count each trainee once (rollups.usable).
         self.persons_rollup_exact = bool(self._con.execute(
             "SELECT persons_rollup_exact FROM warehouse_meta").fetchone()[0])
         # Rows of each table, for the choice of the smallest rollup that serves a request.
