@@ -101,11 +101,15 @@ class Filters:
 
 
 @lru_cache(maxsize=1024)
+def occupations_of_families(families: tuple[str, ...]) -> tuple[str, ...]:
+    """The occupations of the families, sorted. Cached: a page view asks about a thousand times,
+    and the reference lists never change while the process runs."""
+    return tuple(sorted(o for o, f in reference.family_of_occupation().items() if f in families))
+
+
+@lru_cache(maxsize=1024)
 def _occupation_codes(families: tuple[str, ...], occupations: tuple[str, ...]) -> tuple[str, ...]:
-    """Cached: a page view asks about a thousand times, and the reference lists never change
-    while the process runs."""
-    by_family = reference.family_of_occupation()
-    from_families = tuple(sorted(o for o, f in by_family.items() if f in families))
+    from_families = occupations_of_families(families)
     if families and occupations:
         return tuple(o for o in occupations if o in from_families) or ("__none__",)
     return occupations or from_families

@@ -67,8 +67,7 @@ def _statistic(query: str, column: str, count: str = "n", scale: str | None = No
     """A statistic (quantile, mean) published only where its population passes the rules."""
     def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
         frame = cells[query]
-        ok = secrecy.passes(secrecy.zero_filled(frame, count), secrecy.zero_filled(frame, f"{count}_employers"),
-                            secrecy.zero_filled(frame, f"{count}_top"), config)
+        ok = secrecy.cells_pass(frame, count, config=config)
         value = frame[column].to_numpy(dtype=float)
         if scale:
             value = value / frame[scale].to_numpy(dtype=float)
@@ -104,10 +103,8 @@ def _turnover(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> 
 def _gender_gap(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
     """(mean men - mean women) / mean men, when both sexes pass the rules on their own."""
     frame = cells["employees_pay"]
-    women = secrecy.passes(secrecy.zero_filled(frame, "n_women"), secrecy.zero_filled(frame, "women_employers"),
-                           secrecy.zero_filled(frame, "women_top"), config)
-    men = secrecy.passes(secrecy.zero_filled(frame, "n_men"), secrecy.zero_filled(frame, "men_employers"),
-                         secrecy.zero_filled(frame, "men_top"), config)
+    women = secrecy.cells_pass(frame, "n_women", "women", config)
+    men = secrecy.cells_pass(frame, "n_men", "men", config)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = (frame["mean_men"].to_numpy(dtype=float) - frame["mean_women"].to_numpy(dtype=float)) \
             / frame["mean_men"].to_numpy(dtype=float)

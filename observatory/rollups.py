@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from observatory import reference
+from observatory.filters import occupations_of_families
 
 # Columns every rollup keeps (an employer's attributes and the year).
 EMPLOYER_DIMENSIONS: tuple[str, ...] = ("year", "branch", "region", "employer_size", "total")
@@ -112,11 +112,14 @@ ROLLUPS: dict[str, tuple[Rollup, ...]] = {
     "employees_counts": EMPLOYEES, "employees_pay": EMPLOYEES, "training_counts": TRAINING,
     "vacancies_counts": VACANCIES,
 }
-# Each rollup once, parents first, with the microdata fragments its rows come from.
-BUILDS: tuple[tuple[Rollup, dict[str, str]], ...] = (
-    *((rollup, {"rows": "employees_per_employer"}) for rollup in EMPLOYEES),
-    *((rollup, {"rows": "training_per_employer", "per_person": "training_per_person"}) for rollup in TRAINING),
-    *((rollup, {"rows": "vacancies_per_employer"}) for rollup in VACANCIES),
+# Each rollup once, parents first, with the microdata fragments its rows come from: those of the
+# first query it serves, its per-employer rows as the table's rows.
+BUILDS: tuple[tuple[Rollup, dict[str, str]], ...] = tuple(
+    (rollup, {"rows" if placeholder == "per_employer" else placeholder: fragment
+              for placeholder, fragment in MICRODATA[query].items()})
+    for query, lattice in (("employees_counts", EMPLOYEES), ("training_counts", TRAINING),
+                           ("vacancies_counts", VACANCIES))
+    for rollup in lattice
 )
 
 
@@ -141,7 +144,8 @@ def needed_columns(dims: tuple[str, ...], parameters: Mapping[str, object]) -> f
         if parameters[FILTER_OF[column]]:
             needed.add(column)
     occupations = set(parameters["occupations"])  # type: ignore[arg-type]
-    if occupations and occupations != _occupations_of(parameters["families"]):  # type: ignore[arg-type]
+    families = tuple(parameters["families"])  # type: ignore[arg-type]
+    if occupations and occupations != set(occupations_of_families(families)):
         needed.add("occupation")  # chosen directly, not only through their families
     return frozenset(needed)
 
@@ -170,7 +174,3 @@ def reading(query: str, table: str, as_is: bool) -> Source:
     fragments.pop("per_person", None)  # trainees are already distinct persons in a rollup
     return Source(fragments, {"rollup": [table]})
 
-
-def _occupations_of(families: object) -> set[str]:
-    chosen = set(families)  # type: ignore[call-overload]
-    return {o for o, f in reference.family_of_occupation().items() if f in chosen}

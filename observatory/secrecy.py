@@ -148,6 +148,16 @@ def passes(rows: np.ndarray, employers: np.ndarray, top: np.ndarray, config: Sec
     return (rows >= config.min_rows) & (employers >= config.min_employers) & (share <= config.dominance)
 
 
+def cells_pass(cells: pd.DataFrame, count: str, prefix: str | None = None,
+               config: SecrecyConfig = DEFAULT) -> np.ndarray:
+    """`passes` on a query's cells: the count column `count`, its employers and largest employer
+    in `{prefix}_employers` and `{prefix}_top` (prefix: the count's own name by default); an
+    absent value is a true zero."""
+    prefix = prefix or count
+    return passes(zero_filled(cells, count), zero_filled(cells, f"{prefix}_employers"),
+                  zero_filled(cells, f"{prefix}_top"), config)
+
+
 @dataclass(frozen=True)
 class ProtectedCount:
     """A published count: values (NaN where secret) and a boolean mask of publishable cells."""
@@ -163,8 +173,7 @@ def protect_count(cells: pd.DataFrame, prefix: str, config: SecrecyConfig = DEFA
     thresholds.
     """
     count = zero_filled(cells, prefix).astype(np.int64)
-    ok = passes(count, zero_filled(cells, f"{prefix}_employers"), zero_filled(cells, f"{prefix}_top"), config)
-    ok = ok | (count == 0)
+    ok = cells_pass(cells, prefix, config=config) | (count == 0)
     published = perturb(count, zero_filled(cells, f"{prefix}_key"), config).astype(float)
     return ProtectedCount(np.where(ok, published, np.nan), ok)
 

@@ -55,8 +55,7 @@ class SortedValues:
         order, each encoded as it comes (the strings of one year only are in memory at a time);
         `probabilities`: quantile column -> probability."""
         self.probabilities = probabilities
-        year_parts: list[np.ndarray] = []
-        pay_parts: list[np.ndarray] = []
+        value_parts: list[np.ndarray] = []
         code_parts: dict[str, list[np.ndarray]] = {}
         labels: dict[str, dict[str | None, int]] = {}
         self._first_rows: dict[int, int] = {}  # a year -> its first row
@@ -66,10 +65,9 @@ class SortedValues:
                 continue
             self._first_rows[int(table["year"][0].as_py())] = rows
             rows += table.num_rows
-            year_parts.append(table["year"].to_numpy().astype(np.int16))
-            pay = table["value"].to_numpy().astype(np.float64)
-            order = None if np.all(pay[1:] >= pay[:-1]) else np.argsort(pay, kind="stable")
-            pay_parts.append(pay if order is None else pay[order])
+            values = table["value"].to_numpy().astype(np.float64)
+            order = None if np.all(values[1:] >= values[:-1]) else np.argsort(values, kind="stable")
+            value_parts.append(values if order is None else values[order])
             for name in table.column_names[2:]:
                 column = table[name].combine_chunks()
                 # Enums arrive encoded; plain strings are encoded here.
@@ -81,8 +79,7 @@ class SortedValues:
                 codes = np.array(local, dtype=np.uint16)[indices]
                 code_parts.setdefault(name, []).append(codes if order is None else codes[order])
         self._end = rows
-        self.year = np.concatenate(year_parts) if year_parts else np.array([], dtype=np.int16)
-        self.pay = np.concatenate(pay_parts) if pay_parts else np.array([], dtype=np.float64)
+        self.value = np.concatenate(value_parts) if value_parts else np.array([], dtype=np.float64)
         self.codes: dict[str, np.ndarray] = {}
         self.values: dict[str, np.ndarray] = {}
         for name, parts in code_parts.items():
@@ -92,7 +89,7 @@ class SortedValues:
 
     @property
     def nbytes(self) -> int:
-        return self.year.nbytes + self.pay.nbytes + sum(c.nbytes for c in self.codes.values())
+        return self.value.nbytes + sum(c.nbytes for c in self.codes.values())
 
     def quantiles(self, dims: tuple[str, ...], parameters: dict[str, object]) -> pd.DataFrame:
         """Per cell of `dims` (the cells the named query returns for the same filters), the
@@ -100,12 +97,12 @@ class SortedValues:
         year_from, year_to = int(parameters["year_from"]), int(parameters["year_to"])
         others = tuple(d for d in dims if d not in ("year", "total"))
         if not others and ("year" in dims or year_from == year_to):
-            # One cell per year: the kept rows are in (year, pay) order already.
+            # One cell per year: the kept rows are in (year, value) order already.
             frame = self._yearly(year_from, year_to, parameters)
             if "year" not in dims:
                 frame = frame.drop(columns="year")
         elif "year" in dims or year_from == year_to:
-            # Within a year the rows are in pay order: each year's cells are read from its rows.
+            # Within a year the rows are in value order: each year's cells are read from its rows.
             parts = [self._cells(year, year, others, parameters) for year in range(year_from, year_to + 1)]
             frame = pd.concat(parts, ignore_index=True)
         else:
@@ -116,7 +113,7 @@ class SortedValues:
 
     def _yearly(self, year_from: int, year_to: int, parameters: dict[str, object]) -> pd.DataFrame:
         """One cell per year of year_from..year_to (the ten-year trends): one pass over the rows,
-        each year's kept rows a run of the kept rows, in pay order."""
+        each year's kept rows a run of the kept rows, in value order."""
         start, stop = self._row_range(year_from, year_to)
         rows = self._kept_rows(start, stop, parameters)
         years = np.array(sorted(y for y in self._first_rows if year_from <= y <= year_to), dtype=np.int16)
@@ -132,32 +129,32 @@ class SortedValues:
 
     def _at_positions(self, rows: np.ndarray | slice, order: np.ndarray | None, firsts: np.ndarray,
                       counts: np.ndarray) -> dict[str, np.ndarray]:
-        """Each quantile of cells whose pay-ordered rows start at `firsts` (in `order` of `rows`)."""
+        """Each quantile of cells whose value-ordered rows start at `firsts` (in `order` of `rows`)."""
         values = {}
         for column, probability in self.probabilities.items():
             position = (counts - 1) * probability
             below = np.floor(position).astype(np.int64)
             above = np.minimum(below + 1, counts - 1)
-            low = self.pay[_at(rows, order, firsts + below)]
-            high = self.pay[_at(rows, order, firsts + above)]
+            low = self.value[_at(rows, order, firsts + below)]
+            high = self.value[_at(rows, order, firsts + above)]
             values[column] = low + (high - low) * (position - below)
         return values
 
     def _cells(self, year_from: int, year_to: int, others: tuple[str, ...],
                parameters: dict[str, object]) -> pd.DataFrame:
-        """The cells of `others` over the rows of the years year_from..year_to (pay-ordered when
+        """The cells of `others` over the rows of the years year_from..year_to (value-ordered when
         the two are equal)."""
         start, stop = self._row_range(year_from, year_to)
         rows = self._kept_rows(start, stop, parameters)
         if not others:
-            # One cell: its rows are in pay order already when it covers one year.
-            order = np.argsort(self.pay[rows], kind="stable") if year_from != year_to else None
+            # One cell: its rows are in value order already when it covers one year.
+            order = np.argsort(self.value[rows], kind="stable") if year_from != year_to else None
             counts = np.array([_count(rows)], dtype=np.int64)
         else:
             keys, groups = self._group_keys(others, rows)
-            # Within one year a stable sort by cell keeps each cell's rows in pay order (a radix
-            # sort on small keys); over several, order by pay again.
-            order = np.argsort(keys, kind="stable") if year_from == year_to else np.lexsort((self.pay[rows], keys))
+            # Within one year a stable sort by cell keeps each cell's rows in value order (a radix
+            # sort on small keys); over several, order by value again.
+            order = np.argsort(keys, kind="stable") if year_from == year_to else np.lexsort((self.value[rows], keys))
             counts = np.bincount(keys, minlength=groups)
         present = np.flatnonzero(counts)
         counts = counts[present]

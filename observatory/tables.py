@@ -254,9 +254,7 @@ class TableBuilder:
         population with one publishable cell is shown, even if its total is dominated)."""
         query = measure.queries[0]
         total = self._cells_of(query, ("total",), filters, years, honoured)
-        count = "n"
-        if total.empty or not bool(secrecy.passes(total[count].fillna(0), total[f"{count}_employers"].fillna(0),
-                                                  total[f"{count}_top"].fillna(0), self.config)[0]):
+        if total.empty or not bool(secrecy.cells_pass(total, "n", config=self.config)[0]):
             raise secrecy.PopulationTooSmall()
 
 
