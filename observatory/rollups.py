@@ -65,14 +65,18 @@ class Rollup:
 
 
 def _person_lattice() -> tuple[Rollup, ...]:
-    """Employees' rollups, parents first: the group from the microdata, one person column each
-    from it (the filters most used alone), the employer's from the smallest. Two person filters
-    read the group: few of its rows pass both. Each rollup costs about a second to build."""
+    """Employees' rollups, parents first: the group from the microdata; occupation (pay and counts
+    by occupation, read as they are) and sex with age band (the pyramid's bands under a sex filter)
+    from it; one person column each from those (the filters most used alone); the employer's from
+    the smallest. Other pairs of person filters read the group: few of its rows pass both. Each
+    rollup costs about a second to build."""
     return (
         Rollup("employees_by_group", GROUP),
-        Rollup("employees_by_sex", ("sex",), "employees_by_group"),
-        Rollup("employees_by_age_band", ("age_band",), "employees_by_group"),
-        Rollup("employees_by_family", ("family",), "employees_by_group"),
+        Rollup("employees_by_occupation", ("occupation", "family"), "employees_by_group"),
+        Rollup("employees_by_sex_age_band", ("sex", "age_band"), "employees_by_group"),
+        Rollup("employees_by_sex", ("sex",), "employees_by_sex_age_band"),
+        Rollup("employees_by_age_band", ("age_band",), "employees_by_sex_age_band"),
+        Rollup("employees_by_family", ("family",), "employees_by_occupation"),
         Rollup("employees_by_employer", (), "employees_by_sex"),
     )
 
@@ -86,8 +90,9 @@ def _training_lattice() -> tuple[Rollup, ...]:
         Rollup("training_by_employer", ()),
         Rollup("training_by_group", GROUP),
         Rollup("training_by_group_scheme", (*GROUP, "scheme")),
-        Rollup("training_by_sex", ("sex",), "training_by_group"),
-        Rollup("training_by_age_band", ("age_band",), "training_by_group"),
+        Rollup("training_by_sex_age_band", ("sex", "age_band"), "training_by_group"),
+        Rollup("training_by_sex", ("sex",), "training_by_sex_age_band"),
+        Rollup("training_by_age_band", ("age_band",), "training_by_sex_age_band"),
         Rollup("training_by_family", ("family",), "training_by_group"),
         Rollup("training_by_scheme", ("scheme",), "training_by_group_scheme"),
         Rollup("training_by_sex_scheme", ("sex", "scheme"), "training_by_group_scheme"),

@@ -218,6 +218,14 @@ class TableBuilder:
         key = (self.snapshot_id, query, ("year",), repr(sorted(trend_parameters.items())))
         with self._lock:
             trend = self._cells.get(key)
+            running = self._running.get(key) if trend is None else None
+        if running is not None:
+            # Being built by another piece of the page (observatory.parallel): wait for it
+            # rather than run a second query beside it.
+            try:
+                trend = running.result()
+            except Exception:
+                return None
         if trend is None:
             return None
         row = trend[trend["year"] == years[0]].drop(columns="year").reset_index(drop=True)

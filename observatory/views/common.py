@@ -3,21 +3,41 @@ that turns a figure that cannot be published into a notice instead of an error."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from observatory import charts, frames, indicators, secrecy
+from observatory import charts, frames, indicators, parallel, secrecy
 from observatory import formatting as fmt
-from observatory.cards import ChartCard, DataTable, Notice, Tile, describe_filters, file_stem, rows_of, source_line
+from observatory.cards import (
+    ChartCard,
+    DataTable,
+    Notice,
+    PageContent,
+    Tile,
+    describe_filters,
+    file_stem,
+    rows_of,
+    source_line,
+)
 from observatory.charts import Frame
 from observatory.filters import Filters
 from observatory.tables import DIMENSION_LABELS, ProtectedTable, TableBuilder, dimension_labels
 from observatory.warehouse import QueryError
 
 UNAVAILABLE = "Ce graphique n'a pas pu être calculé ; réessayez dans un instant."
+
+
+def assembled(tiles: Sequence[Callable[[], Tile]], cards: Sequence[Callable[[], ChartCard | Notice]],
+              sentences: Callable[[], tuple[str, ...]]) -> PageContent:
+    """A page's content, its pieces computed side by side (observatory.parallel): the tiles
+    first (their ten-year series give the year's totals that cards and findings read again),
+    the findings last."""
+    pieces: list = parallel.gather([*tiles, *cards, sentences])
+    return PageContent(pieces[-1], tuple(pieces[len(tiles):-1]), tuple(pieces[:len(tiles)]))
 
 
 def guarded(key: str, title: str, make: Callable[[], ChartCard]) -> ChartCard | Notice:
@@ -129,6 +149,18 @@ def bar_card(builder: TableBuilder, spec: BarSpec, filters: Filters) -> ChartCar
                      alt=f"Diagramme en barres : {measure.label} par {DIMENSION_LABELS[spec.dimension].lower()}.")
 
 
+def bar_piece(builder: TableBuilder, spec: BarSpec, filters: Filters) -> Callable[[], ChartCard | Notice]:
+    """The bar card of `spec`, to compute with the page's other pieces (`assembled`)."""
+    return partial(guarded, spec.key, indicators.MEASURES[spec.measure].label,
+                   partial(bar_card, builder, spec, filters))
+
+
+def trend_piece(builder: TableBuilder, code: str, filters: Filters) -> Callable[[], ChartCard | Notice]:
+    """The ten-year line of `code`, to compute with the page's other pieces (`assembled`)."""
+    return partial(guarded, f"tendance_{code}", indicators.MEASURES[code].label,
+                   partial(trend_card, builder, f"tendance_{code}", code, filters, trend_title(code)))
+
+
 def _definition(measure: indicators.Measure, table: ProtectedTable) -> str:
     notes = "".join(f"\n\n{note}" for note in table.notes)
     return f"**{measure.label}** : {measure.definition}{notes}"
@@ -183,15 +215,15 @@ def change_between(series: dict[int, float | None], first: int, last: int) -> fl
 def sentences_from(*writers: Callable[[], str | None]) -> tuple[str, ...]:
     """Key-finding sentences: each writer returns one or None; one whose figures are secret or
     whose query failed is left out rather than written with a hole."""
-    written: list[str] = []
-    for write in writers:
-        try:
-            sentence = write()
-        except (secrecy.PopulationTooSmall, QueryError):
-            continue
-        if sentence:
-            written.append(sentence)
-    return tuple(written)
+    return tuple(sentence for sentence in parallel.gather([lambda write=write: _written(write) for write in writers])
+                 if sentence)
+
+
+def _written(write: Callable[[], str | None]) -> str | None:
+    try:
+        return write()
+    except (secrecy.PopulationTooSmall, QueryError):
+        return None
 
 
 def tile(builder: TableBuilder, code: str, filters: Filters) -> Tile:

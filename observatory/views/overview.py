@@ -3,22 +3,23 @@ written from the published figures of the current filters."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from observatory import formatting as fmt
-from observatory import frames, indicators, reference
+from observatory import frames, reference
 from observatory.cards import PageContent
 from observatory.filters import Filters
 from observatory.tables import TableBuilder
 from observatory.views.common import (
     access_by_size_sentence,
+    assembled,
     by_dimension,
     by_year,
     change_between,
-    guarded,
     sentences_from,
     tile,
     total,
-    trend_card,
-    trend_title,
+    trend_piece,
 )
 
 TILE_MEASURES = ("effectif", "etp", "salaire_median", "postes_non_pourvus", "stagiaires", "taux_acces")
@@ -74,10 +75,7 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
 
 
 def content(builder: TableBuilder, filters: Filters) -> PageContent:
-    tiles = tuple(tile(builder, code, filters) for code in TILE_MEASURES)
-    cards = tuple(
-        guarded(f"tendance_{code}", indicators.MEASURES[code].label,
-                lambda code=code: trend_card(builder, f"tendance_{code}", code, filters, trend_title(code)))
-        for code in TREND_MEASURES
-    )
-    return PageContent(findings(builder, filters), cards, tiles)
+    return assembled(
+        [partial(tile, builder, code, filters) for code in TILE_MEASURES],
+        [trend_piece(builder, code, filters) for code in TREND_MEASURES],
+        partial(findings, builder, filters))

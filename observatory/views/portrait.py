@@ -4,7 +4,9 @@ a negotiator would quote."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 
@@ -17,15 +19,15 @@ from observatory.tables import TableBuilder, dimension_labels
 from observatory.views import salaries
 from observatory.views.common import (
     BarSpec,
-    bar_card,
+    assembled,
+    bar_piece,
     definition_of,
     extremes_title,
     guarded,
     sentences_from,
     tile,
     total,
-    trend_card,
-    trend_title,
+    trend_piece,
 )
 
 DEFAULT_BRANCH = "aide_domicile"
@@ -96,19 +98,16 @@ TRENDS = ("effectif", "temps_partiel", "turnover", "taux_acces")
 def content(builder: TableBuilder, filters: Filters) -> PageContent:
     branch = branch_of(filters)
     here = replace(filters, branches=(branch,))
-    tiles = tuple(tile(builder, code, here) for code in TILE_MEASURES)
     # The full-width cards first (WIDE_CARDS of them: long occupation lists), then two by two.
-    cards: list[ChartCard | Notice] = [
-        guarded("salaires", "Salaires par métier", lambda: salaries.distribution_card(builder, "occupation", here))]
-    cards += [guarded(spec.key, indicators.MEASURES[spec.measure].label,
-                      lambda spec=spec: bar_card(builder, spec, here)) for spec in BAR_SPECS if spec.wide]
-    cards.append(guarded("pyramide", "Pyramide des âges", lambda: pyramid_card(builder, here)))
-    cards += [guarded(spec.key, indicators.MEASURES[spec.measure].label,
-                      lambda spec=spec: bar_card(builder, spec, here)) for spec in BAR_SPECS if not spec.wide]
-    cards += [guarded(f"tendance_{code}", indicators.MEASURES[code].label,
-                      lambda code=code: trend_card(builder, f"tendance_{code}", code, here, trend_title(code)))
-              for code in TRENDS]
-    return PageContent(_sentences(builder, here), tuple(cards), tiles)
+    cards: list[Callable[[], ChartCard | Notice]] = [
+        partial(guarded, "salaires", "Salaires par métier", partial(salaries.distribution_card, builder, "occupation",
+                                                                     here))]
+    cards += [bar_piece(builder, spec, here) for spec in BAR_SPECS if spec.wide]
+    cards.append(partial(guarded, "pyramide", "Pyramide des âges", partial(pyramid_card, builder, here)))
+    cards += [bar_piece(builder, spec, here) for spec in BAR_SPECS if not spec.wide]
+    cards += [trend_piece(builder, code, here) for code in TRENDS]
+    return assembled([partial(tile, builder, code, here) for code in TILE_MEASURES], cards,
+                     partial(_sentences, builder, here))
 
 
 def _sentences(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:

@@ -3,18 +3,20 @@ the rise of tensions since 2021, the occupations hardest to fill, seasonality by
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from observatory import formatting as fmt
 from observatory import frames
 from observatory.cards import PageContent
 from observatory.filters import Filters
-from observatory.indicators import MEASURES
 from observatory.tables import TableBuilder
 from observatory.views import labour_needs
 from observatory.views.common import (
     BarSpec,
-    bar_card,
+    assembled,
+    bar_piece,
     by_dimension,
     by_year,
     extremes,
@@ -24,8 +26,7 @@ from observatory.views.common import (
     sentences_from,
     tile,
     total,
-    trend_card,
-    trend_title,
+    trend_piece,
 )
 
 TILE_MEASURES = ("postes_ouverts", "postes_non_pourvus", "taux_vacance", "delai_median", "part_difficile",
@@ -152,15 +153,12 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
 
 
 def content(builder: TableBuilder, filters: Filters) -> PageContent:
-    tiles = tuple(tile(builder, code, filters) for code in TILE_MEASURES)
-    cards = [guarded("vacance_effectif", "Taux de vacance et effectif par branche",  # wide, first
-                     lambda: scatter_card(builder, "vacance_effectif", "effectif", "taux_vacance", "branch", filters,
-                                          _vacancy_against_headcount_title, select="branch", wide=True))]
-    cards += [guarded(f"tendance_{code}", MEASURES[code].label,
-                      lambda code=code: trend_card(builder, f"tendance_{code}", code, filters, trend_title(code)))
-              for code in TREND_MEASURES]
-    cards += [guarded(spec.key, MEASURES[spec.measure].label, lambda spec=spec: bar_card(builder, spec, filters))
-              for spec in BAR_SPECS]
+    cards = [partial(guarded, "vacance_effectif", "Taux de vacance et effectif par branche",  # wide, first
+                     partial(scatter_card, builder, "vacance_effectif", "effectif", "taux_vacance", "branch", filters,
+                             _vacancy_against_headcount_title, select="branch", wide=True))]
+    cards += [trend_piece(builder, code, filters) for code in TREND_MEASURES]
+    cards += [bar_piece(builder, spec, filters) for spec in BAR_SPECS]
     if labour_needs.available(builder.warehouse.snapshot):
-        cards.append(labour_needs.comparison_card(builder, filters))
-    return PageContent(findings(builder, filters), tuple(cards), tiles)
+        cards.append(partial(labour_needs.comparison_card, builder, filters))
+    return assembled([partial(tile, builder, code, filters) for code in TILE_MEASURES], cards,
+                     partial(findings, builder, filters))

@@ -3,6 +3,8 @@ beside the SMIC, closeness to the SMIC, gender gap, part-time and regions."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from observatory import charts, frames, reference
@@ -10,11 +12,11 @@ from observatory import formatting as fmt
 from observatory.cards import ChartCard, DataTable, Notice, PageContent, describe_filters, file_stem, source_line
 from observatory.charts import Frame
 from observatory.filters import Filters
-from observatory.indicators import MEASURES
 from observatory.tables import DIMENSION_LABELS, TableBuilder
 from observatory.views.common import (
     BarSpec,
-    bar_card,
+    assembled,
+    bar_piece,
     by_dimension,
     by_year,
     change_between,
@@ -169,18 +171,17 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
 
 def content(builder: TableBuilder, filters: Filters) -> PageContent:
     cards = [
-        guarded("distribution_branch", "Distribution des salaires par branche",
-                lambda: distribution_card(builder, "branch", filters)),
-        guarded("distribution_occupation", "Distribution des salaires par métier",
-                lambda: distribution_card(builder, "occupation", filters)),
-        guarded("evolution", "Salaire médian et SMIC", lambda: evolution_card(builder, filters)),
+        partial(guarded, "distribution_branch", "Distribution des salaires par branche",
+                partial(distribution_card, builder, "branch", filters)),
+        partial(guarded, "distribution_occupation", "Distribution des salaires par métier",
+                partial(distribution_card, builder, "occupation", filters)),
+        partial(guarded, "evolution", "Salaire médian et SMIC", partial(evolution_card, builder, filters)),
     ]
     for spec in BAR_SPECS:
         if spec.key == "ecart_fh" and filters.sex:
-            cards.append(Notice(spec.key, "Écart salarial femmes-hommes",
-                                "L'écart femmes-hommes demande les deux sexes : retirez le filtre « Sexe » "
-                                "pour le voir."))
+            cards.append(partial(Notice, spec.key, "Écart salarial femmes-hommes",
+                                 "L'écart femmes-hommes demande les deux sexes : retirez le filtre « Sexe » "
+                                 "pour le voir."))
         else:
-            cards.append(guarded(spec.key, MEASURES[spec.measure].label,
-                                 lambda spec=spec: bar_card(builder, spec, filters)))
-    return PageContent(findings(builder, filters), tuple(cards))
+            cards.append(bar_piece(builder, spec, filters))
+    return assembled([], cards, partial(findings, builder, filters))

@@ -3,18 +3,20 @@ employees); the schemes mix since 2016; hours and costs; certifications; alterna
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from observatory import formatting as fmt
 from observatory import frames, reference
 from observatory.cards import PageContent
 from observatory.filters import Filters
-from observatory.indicators import MEASURES
 from observatory.tables import NO_CERTIFICATION, TableBuilder
 from observatory.views.common import (
     BarSpec,
     access_by_size_sentence,
-    bar_card,
+    assembled,
+    bar_piece,
     by_dimension,
     extremes_title,
     guarded,
@@ -153,10 +155,9 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
 
 
 def content(builder: TableBuilder, filters: Filters) -> PageContent:
-    tiles = tuple(tile(builder, code, filters) for code in TILE_MEASURES)
-    cards = [guarded("dispositifs_evolution", "Stagiaires par dispositif depuis 2016",
-                     lambda: yearly_lines_card(builder, "dispositifs_evolution", "stagiaires", "scheme", filters,
-                                               _schemes_title, f"{PER_SCHEME_NOTE}\n\n{SCHEME_GLOSSARY}"))]
-    cards += [guarded(spec.key, MEASURES[spec.measure].label, lambda spec=spec: bar_card(builder, spec, filters))
-              for spec in (CERTIFICATIONS, *BAR_SPECS)]  # the two wide cards first
-    return PageContent(findings(builder, filters), tuple(cards), tiles)
+    cards = [partial(guarded, "dispositifs_evolution", "Stagiaires par dispositif depuis 2016",
+                     partial(yearly_lines_card, builder, "dispositifs_evolution", "stagiaires", "scheme", filters,
+                             _schemes_title, f"{PER_SCHEME_NOTE}\n\n{SCHEME_GLOSSARY}"))]
+    cards += [bar_piece(builder, spec, filters) for spec in (CERTIFICATIONS, *BAR_SPECS)]  # the two wide cards first
+    return assembled([partial(tile, builder, code, filters) for code in TILE_MEASURES], cards,
+                     partial(findings, builder, filters))
