@@ -50,7 +50,9 @@ def chart_card(card: ChartCard | Notice) -> None:
                             alt=card.alt)
         with st.expander("Voir les données"):
             st.table(card.data.display(), hide_index=True)
-        st.download_button("Télécharger (CSV)", data=card.data.csv(), file_name=f"{card.file_stem}.csv",
+        # The file is written when the button is clicked (a callable): not on every rerun, for
+        # the few cards whose numbers are downloaded.
+        st.download_button("Télécharger (CSV)", data=card.data.csv, file_name=f"{card.file_stem}.csv",
                            mime="text/csv", on_click="ignore", key=f"csv_{card.key}")
         st.caption(card.frame.source)
         with st.expander("Définition"):
