@@ -31,11 +31,13 @@ from observatory.warehouse import QueryError
 UNAVAILABLE = "Ce graphique n'a pas pu être calculé ; réessayez dans un instant."
 
 
-def assembled(tiles: Sequence[Callable[[], Tile]], cards: Sequence[Callable[[], ChartCard | Notice]],
+def assembled(builder: TableBuilder, filters: Filters, tile_codes: Sequence[str],
+              cards: Sequence[Callable[[], ChartCard | Notice]],
               sentences: Callable[[], tuple[str, ...]]) -> PageContent:
     """A page's content, its pieces computed side by side (observatory.parallel): the tiles
     first (their ten-year series give the year's totals that cards and findings read again),
     the findings last."""
+    tiles = [partial(tile, builder, code, filters) for code in tile_codes]
     pieces: list = parallel.gather([*tiles, *cards, sentences])
     return PageContent(pieces[-1], tuple(pieces[len(tiles):-1]), tuple(pieces[:len(tiles)]))
 

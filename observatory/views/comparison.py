@@ -5,10 +5,11 @@ by that side's code; every figure comes from the table builder."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 import pandas as pd
 
-from observatory import charts, indicators, reference, secrecy
+from observatory import charts, indicators, parallel, reference, secrecy
 from observatory import formatting as fmt
 from observatory.cards import ChartCard, DataTable, Notice, describe_filters, file_stem, source_line
 from observatory.charts import Frame
@@ -105,11 +106,17 @@ def _value(builder: TableBuilder, code: str, filters: Filters) -> float | None:
 def compare(builder: TableBuilder, filters: Filters, kind: str, a: str, b: str) -> Comparison:
     labels = options(kind)
     first, second = side(filters, kind, a), side(filters, kind, b)
-    lines = tuple(Line(code, indicators.MEASURES[code].label, indicators.MEASURES[code].unit,
-                       _value(builder, code, first), _value(builder, code, second)) for code in MEASURES)
-    cards = tuple(guarded(f"comparer_{code}", indicators.MEASURES[code].label,
-                          lambda code=code: _trend_card(builder, code, filters, kind, a, b)) for code in TRENDS)
-    return Comparison(kind, a, b, labels[a], labels[b], lines, _sentences(lines, labels[a], labels[b]), cards)
+    # Side by side (observatory.parallel), the ten-year lines first: the year's values of the
+    # measures they draw are read from them.
+    cards = [partial(guarded, f"comparer_{code}", indicators.MEASURES[code].label,
+                     partial(_trend_card, builder, code, filters, kind, a, b)) for code in TRENDS]
+    values = [partial(_value, builder, code, half) for code in MEASURES for half in (first, second)]
+    pieces: list = parallel.gather([*cards, *values])
+    found = iter(pieces[len(cards):])
+    lines = tuple(Line(code, indicators.MEASURES[code].label, indicators.MEASURES[code].unit, next(found), next(found))
+                  for code in MEASURES)
+    return Comparison(kind, a, b, labels[a], labels[b], lines, _sentences(lines, labels[a], labels[b]),
+                      tuple(pieces[:len(cards)]))
 
 
 def _sentences(lines: tuple[Line, ...], a_label: str, b_label: str) -> tuple[str, ...]:

@@ -17,7 +17,6 @@ from observatory.views.common import (
     by_year,
     change_between,
     sentences_from,
-    tile,
     total,
     trend_piece,
 )
@@ -75,7 +74,5 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
 
 
 def content(builder: TableBuilder, filters: Filters) -> PageContent:
-    return assembled(
-        [partial(tile, builder, code, filters) for code in TILE_MEASURES],
-        [trend_piece(builder, code, filters) for code in TREND_MEASURES],
-        partial(findings, builder, filters))
+    return assembled(builder, filters, TILE_MEASURES, [trend_piece(builder, code, filters) for code in TREND_MEASURES],
+                     partial(findings, builder, filters))

@@ -25,7 +25,6 @@ from observatory.views.common import (
     extremes_title,
     guarded,
     sentences_from,
-    tile,
     total,
     trend_piece,
 )
@@ -106,8 +105,7 @@ def content(builder: TableBuilder, filters: Filters) -> PageContent:
     cards.append(partial(guarded, "pyramide", "Pyramide des âges", partial(pyramid_card, builder, here)))
     cards += [bar_piece(builder, spec, here) for spec in BAR_SPECS if not spec.wide]
     cards += [trend_piece(builder, code, here) for code in TRENDS]
-    return assembled([partial(tile, builder, code, here) for code in TILE_MEASURES], cards,
-                     partial(_sentences, builder, here))
+    return assembled(builder, here, TILE_MEASURES, cards, partial(_sentences, builder, here))
 
 
 def _sentences(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:

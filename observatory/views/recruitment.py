@@ -24,7 +24,6 @@ from observatory.views.common import (
     guarded,
     scatter_card,
     sentences_from,
-    tile,
     total,
     trend_piece,
 )
@@ -160,5 +159,4 @@ def content(builder: TableBuilder, filters: Filters) -> PageContent:
     cards += [bar_piece(builder, spec, filters) for spec in BAR_SPECS]
     if labour_needs.available(builder.warehouse.snapshot):
         cards.append(partial(labour_needs.comparison_card, builder, filters))
-    return assembled([partial(tile, builder, code, filters) for code in TILE_MEASURES], cards,
-                     partial(findings, builder, filters))
+    return assembled(builder, filters, TILE_MEASURES, cards, partial(findings, builder, filters))

@@ -184,4 +184,4 @@ def content(builder: TableBuilder, filters: Filters) -> PageContent:
                                  "pour le voir."))
         else:
             cards.append(bar_piece(builder, spec, filters))
-    return assembled([], cards, partial(findings, builder, filters))
+    return assembled(builder, filters, (), cards, partial(findings, builder, filters))

@@ -22,7 +22,6 @@ from observatory.views.common import (
     guarded,
     in_list_order,
     sentences_from,
-    tile,
     total,
     yearly_lines_card,
 )
@@ -159,5 +158,4 @@ def content(builder: TableBuilder, filters: Filters) -> PageContent:
                      partial(yearly_lines_card, builder, "dispositifs_evolution", "stagiaires", "scheme", filters,
                              _schemes_title, f"{PER_SCHEME_NOTE}\n\n{SCHEME_GLOSSARY}"))]
     cards += [bar_piece(builder, spec, filters) for spec in (CERTIFICATIONS, *BAR_SPECS)]  # the two wide cards first
-    return assembled([partial(tile, builder, code, filters) for code in TILE_MEASURES], cards,
-                     partial(findings, builder, filters))
+    return assembled(builder, filters, TILE_MEASURES, cards, partial(findings, builder, filters))
