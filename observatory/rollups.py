@@ -68,8 +68,8 @@ def _person_lattice() -> tuple[Rollup, ...]:
     """Employees' rollups, parents first: the group from the microdata; occupation (pay and counts
     by occupation, read as they are) and sex with age band (the pyramid's bands under a sex filter)
     from it; one person column each from those (the filters most used alone); the employer's from
-    the smallest. Other pairs of person filters read the group: few of its rows pass both. Each
-    rollup costs about a second to build."""
+    the smallest. Other pairs of person filters read the group: few of its rows pass both. At
+    scale 1 the group costs 6.5-7.5 s to build, the others 0.4-2.6 s."""
     return (
         Rollup("employees_by_group", GROUP),
         Rollup("employees_by_occupation", ("occupation", "family"), "employees_by_group"),
@@ -83,9 +83,9 @@ def _person_lattice() -> tuple[Rollup, ...]:
 
 def _training_lattice() -> tuple[Rollup, ...]:
     """Trainees' rollups: distinct persons counted per group (and scheme, an action's), exact
-    only when a person's attributes are constant (see `usable`); the employer's and the
-    certifications' (the top-ten chart: 17 to 90 ms from the microdata), by sex as a filter on
-    sex is common, are counted from the microdata."""
+    only when a person's attributes are constant (see `usable`); the employer's is counted from
+    the microdata, and so are the certifications by sex (the top-ten chart read 17-92 ms from the
+    microdata, 6-8 ms from it, a sex filter included)."""
     return (
         Rollup("training_by_employer", ()),
         Rollup("training_by_group", GROUP),

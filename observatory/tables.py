@@ -165,7 +165,7 @@ class TableBuilder:
     def _cells_of(self, query: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int],
                   honoured: frozenset[str]) -> pd.DataFrame:
         parameters = filters.sql_parameters(years[0], years[1], honoured)
-        key = (self.snapshot_id, query, dims, repr(sorted(parameters.items())))
+        key = self._cells_key(query, dims, parameters)
         with self._lock:
             if key in self._cells:
                 self._cells.move_to_end(key)
@@ -197,6 +197,9 @@ class TableBuilder:
         running.set_result(frame)
         return frame
 
+    def _cells_key(self, query: str, dims: tuple[str, ...], parameters: dict[str, object]) -> tuple:
+        return (self.snapshot_id, query, dims, repr(sorted(parameters.items())))
+
     def _run(self, query: str, dims: tuple[str, ...], parameters: dict[str, object]) -> pd.DataFrame:
         """The cells of a named query, read from the smallest rollup that gives them."""
         source = rollups.choose(query, dims, parameters, self.warehouse.table_rows, self.warehouse.persons_rollup_exact)
@@ -210,18 +213,17 @@ class TableBuilder:
     def _year_of_trend(self, query: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int],
                        honoured: frozenset[str]) -> pd.DataFrame | None:
         """The one cell of a year's total, taken from the ten-year trend of the same filters when
-        that is already built (pages draw the trend and the year's figure side by side): the
-        same employers' rows make both, so the cell is the same, without a second query."""
+        that is already built or being built (pages draw the trend and the year's figure side by
+        side, observatory.parallel): the same employers' rows make both, so the cell is the same,
+        without a second query."""
         if dims != ("total",) or years[0] != years[1]:
             return None
         trend_parameters = filters.sql_parameters(reference.YEARS[0], reference.YEARS[-1], honoured)
-        key = (self.snapshot_id, query, ("year",), repr(sorted(trend_parameters.items())))
+        key = self._cells_key(query, ("year",), trend_parameters)
         with self._lock:
             trend = self._cells.get(key)
             running = self._running.get(key) if trend is None else None
         if running is not None:
-            # Being built by another piece of the page (observatory.parallel): wait for it
-            # rather than run a second query beside it.
             try:
                 trend = running.result()
             except Exception:

@@ -37,8 +37,20 @@ def test_an_error_is_raised_after_every_piece_has_ended() -> None:
     assert ended.is_set()
 
 
+@pytest.mark.skipif(parallel.WORKERS < 2, reason="one worker: pieces run one after the other")
+def test_pieces_run_at_the_same_time() -> None:
+    """Two pieces that each wait for the other finish only if they run side by side."""
+    meeting = threading.Barrier(2, timeout=5)
+    assert sorted(parallel.gather([meeting.wait, meeting.wait])) == [0, 1]  # each its place at the meeting
+
+
 def test_pieces_asked_for_on_a_worker_are_computed_in_turn() -> None:
-    """A worker waiting on pieces of the pool it occupies could wait forever."""
+    """A worker waiting on pieces of the pool it occupies could wait forever: more outer pieces
+    than workers, each asking for inner ones, must end (checked with a time limit, not a hang)."""
     inner = [lambda i=i: i for i in range(8)]
     outer = [lambda: sum(parallel.gather(inner)) for _ in range(parallel.WORKERS + 2)]
-    assert parallel.gather(outer) == [28] * (parallel.WORKERS + 2)
+    results: list[list[int]] = []
+    runner = threading.Thread(target=lambda: results.append(parallel.gather(outer)), daemon=True)
+    runner.start()
+    runner.join(timeout=10)
+    assert results == [[28] * (parallel.WORKERS + 2)]

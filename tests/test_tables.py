@@ -101,6 +101,36 @@ def test_a_years_total_taken_from_its_trend_equals_its_own_query(warehouse, meas
     pd.testing.assert_frame_equal(derived.frame, alone.frame, check_exact=False, rtol=1e-9)
 
 
+def test_a_years_total_waits_for_its_trend_being_built(warehouse, monkeypatch) -> None:
+    """A tile's total asked while another piece of the page runs its trend waits for that run
+    and reads its year from it: one query, the same table as the total's own query."""
+    import threading
+
+    filters = Filters(year=2021, sex="F")
+    alone = TableBuilder(warehouse).build("employees", (), "effectif", filters)
+    builder = TableBuilder(warehouse)
+    started, release = threading.Event(), threading.Event()
+    runs: list[tuple[str, ...]] = []
+    original = warehouse.run_named
+
+    def held_run(name, parameters, identifiers, *args, **kwargs):
+        runs.append(tuple(identifiers["dims"]))
+        if identifiers["dims"] == ["year"]:
+            started.set()
+            assert release.wait(10)
+        return original(name, parameters, identifiers, *args, **kwargs)
+
+    monkeypatch.setattr(warehouse, "run_named", held_run)
+    trend = threading.Thread(target=builder.build, args=("employees", ("year",), "effectif", filters))
+    trend.start()
+    assert started.wait(10)
+    threading.Timer(0.2, release.set).start()  # the total below asks while the trend still runs
+    derived = builder.build("employees", (), "effectif", filters)
+    trend.join(10)
+    assert runs == [("year",)]
+    pd.testing.assert_frame_equal(derived.frame, alone.frame, check_exact=False, rtol=1e-9)
+
+
 class _Refusing:
     """A warehouse that fails any query: what a builder reads through it must be cached."""
 

@@ -95,6 +95,9 @@ ROLLUP_CASES: list[tuple[list[str], dict]] = [
     (["year", "scheme"], {"sex": "F"}),
     (["age_band", "scheme"], {"branches": ("eclat",), "families": ("animation",)}),
     (["certification"], {"employer_sizes": ("250+",)}),
+    (["certification"], {"sex": "F"}),
+    (["age_band"], {"sex": "F", "regions": ("84",)}),
+    (["occupation"], {"branches": ("aide_domicile",)}),
     (["year", "occupation"], {"regions": ("11",), "occupations": ("V4X80",)}),
     (["month"], {"families": ("animation",)}),
 ]

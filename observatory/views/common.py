@@ -217,8 +217,7 @@ def change_between(series: dict[int, float | None], first: int, last: int) -> fl
 def sentences_from(*writers: Callable[[], str | None]) -> tuple[str, ...]:
     """Key-finding sentences: each writer returns one or None; one whose figures are secret or
     whose query failed is left out rather than written with a hole."""
-    return tuple(sentence for sentence in parallel.gather([lambda write=write: _written(write) for write in writers])
-                 if sentence)
+    return tuple(sentence for sentence in parallel.gather([partial(_written, write) for write in writers]) if sentence)
 
 
 def _written(write: Callable[[], str | None]) -> str | None:
