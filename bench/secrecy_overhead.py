@@ -45,9 +45,10 @@ def main(argv: list[str] | None = None) -> int:
             years = (2016, 2025) if "year" in dims else (filters.effective_year,) * 2
 
             def fetch(dims: tuple[str, ...] = dims, filters: Filters = filters, years: tuple[int, int] = years,
-                      honoured: frozenset[str] = honoured, queries: tuple[str, ...] = measure.queries) -> dict:
+                      honoured: frozenset[str] = honoured, measure: indicators.Measure = measure) -> dict:
                 builder = TableBuilder(warehouse)
-                return {q: builder._cells_of(q, dims, filters, years, honoured) for q in queries}
+                return {q: builder._cells_of(q, dims, filters, years, honoured, measure.columns(q))
+                        for q in measure.queries}
 
             def whole(dataset: str = dataset, dims: tuple[str, ...] = dims, code: str = code,
                       filters: Filters = filters) -> object:

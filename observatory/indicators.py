@@ -31,6 +31,29 @@ DATASET_FILTERS: dict[str, frozenset[str]] = {
 
 Compute = Callable[[dict[str, pd.DataFrame], secrecy.SecrecyConfig], ProtectedCount]
 
+# Counts queries that aggregate only the counts a measure reads (each with its secrecy inputs;
+# employees_counts.sql says why), always with n and the totals, which most measures read: the
+# measures of one page mostly share a query. The trainees' query has few aggregates: not trimmed.
+TRIMMED_QUERIES: dict[str, tuple[str, ...]] = {
+    "employees_counts": ("n", "women", "part_time", "aged_55", "aged_57", "aged_52", "hired", "left"),
+    "vacancies_counts": ("n", "unfilled", "difficult", "withdrawn", "filled"),
+}
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How a measure's values come from its queries' cells, and the columns of the trimmed
+    queries it reads there."""
+    compute: Compute
+    reads: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def query_columns(query: str, columns: tuple[str, ...]) -> dict[str, list[str]]:
+    """The parameter choosing the counts of a trimmed query ({} for another): n, and those asked."""
+    if query not in TRIMMED_QUERIES:
+        return {}
+    return {"counts": ["n", *(c for c in TRIMMED_QUERIES[query] if c in columns and c != "n")]}
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -40,30 +63,38 @@ class Measure:
     unit: str  # count, fte, eur, share, ratio, days, hours
     definition: str
     queries: tuple[str, ...]
-    compute: Compute
+    derivation: Derivation
     dimensions: tuple[str, ...] | None = None  # None: all the dataset's dimensions
 
     def allowed_dimensions(self) -> tuple[str, ...]:
         return self.dimensions or DATASET_DIMENSIONS[self.dataset]
 
+    @property
+    def compute(self) -> Compute:
+        return self.derivation.compute
+
+    def columns(self, query: str) -> tuple[str, ...]:
+        """The columns of `query`'s cells the measure reads (its counts and totals)."""
+        return dict(self.derivation.reads).get(query, ())
+
 
 # --- building blocks ----------------------------------------------------------------------
 
-def _count(query: str, prefix: str) -> Compute:
+def _count(query: str, prefix: str) -> Derivation:
     def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
         return secrecy.protect_count(cells[query], prefix, config)
-    return compute
+    return Derivation(compute, ((query, (prefix,)),))
 
 
-def _share(query: str, numerator: str, denominator: str = "n") -> Compute:
+def _share(query: str, numerator: str, denominator: str = "n") -> Derivation:
     def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
         frame = cells[query]
         return secrecy.share(secrecy.protect_count(frame, numerator, config),
                              secrecy.protect_count(frame, denominator, config))
-    return compute
+    return Derivation(compute, ((query, (numerator, denominator)),))
 
 
-def _statistic(query: str, column: str, count: str = "n", scale: str | None = None) -> Compute:
+def _statistic(query: str, column: str, count: str = "n", scale: str | None = None) -> Derivation:
     """A statistic (quantile, mean) published only where its population passes the rules."""
     def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
         frame = cells[query]
@@ -73,10 +104,10 @@ def _statistic(query: str, column: str, count: str = "n", scale: str | None = No
             value = value / frame[scale].to_numpy(dtype=float)
         ok = ok & np.isfinite(value)
         return ProtectedCount(np.where(ok, value, np.nan), ok)
-    return compute
+    return Derivation(compute, ((query, tuple(c for c in (count, column, scale) if c)),))
 
 
-def _per_unit_total(query: str, total: str, count: str = "n") -> Compute:
+def _per_unit_total(query: str, total: str, count: str = "n") -> Derivation:
     """A total (ETP, hours, cost) published as its mean per unit times the published count, so
     that it carries the count's noise and differencing two totals reveals no exact sum."""
     def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
@@ -86,7 +117,7 @@ def _per_unit_total(query: str, total: str, count: str = "n") -> Compute:
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = np.where(n > 0, frame[total].to_numpy(dtype=float) / np.where(n > 0, n, 1), 0.0)
         return ProtectedCount(np.where(published.ok, mean * published.value, np.nan), published.ok)
-    return compute
+    return Derivation(compute, ((query, (count, total)),))
 
 
 def _turnover(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
@@ -113,7 +144,7 @@ def _gender_gap(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -
 
 
 def _cross_share(numerator_query: str, numerator: str, denominator_query: str, denominator: str,
-                 add_numerator: bool = False) -> Compute:
+                 add_numerator: bool = False) -> Derivation:
     """A rate whose two counts come from two datasets, cells matched on the dimensions."""
     def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
         num = secrecy.protect_count(cells[numerator_query], numerator, config)
@@ -123,7 +154,7 @@ def _cross_share(numerator_query: str, numerator: str, denominator_query: str, d
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.clip(num.value / base_value, 0.0, 1.0)
         return ProtectedCount(np.where(ok, value, np.nan), ok)
-    return compute
+    return Derivation(compute, ((numerator_query, (numerator,)), (denominator_query, (denominator,))))
 
 
 _CROSS_DIMENSIONS_VACANCY = ("total", "year", "branch", "region", "occupation", "family", "employer_size")
@@ -158,7 +189,8 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
             "tard (sans tenir compte des départs anticipés ni des prolongations).", ("employees_counts",),
             _count("employees_counts", "aged_52")),
     Measure("turnover", "employees", "Taux de rotation", "share",
-            "(Entrées + sorties de l'année) / 2 / effectif.", ("employees_counts",), _turnover),
+            "(Entrées + sorties de l'année) / 2 / effectif.", ("employees_counts",),
+            Derivation(_turnover, (("employees_counts", ("n", "hired", "left")),))),
     Measure("entrees", "employees", "Entrées (embauches)", "count",
             "Personnes entrées au cours de l'année.", ("employees_counts",),
             _count("employees_counts", "hired")),
@@ -190,7 +222,7 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
             + _PAY_NOTE, ("employees_pay",), _share("employees_pay", "near_smic")),
     Measure("ecart_salarial_fh", "employees", "Écart salarial femmes-hommes", "share",
             "(Salaire moyen des hommes - salaire moyen des femmes) / salaire moyen des hommes, "
-            "EQTP. " + _PAY_NOTE, ("employees_pay",), _gender_gap),
+            "EQTP. " + _PAY_NOTE, ("employees_pay",), Derivation(_gender_gap, ())),
     Measure("postes_ouverts", "vacancies", "Postes ouverts", "count",
             "Offres de postes publiées dans l'année.", ("vacancies_counts",),
             _count("vacancies_counts", "n")),

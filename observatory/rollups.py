@@ -57,6 +57,14 @@ class Rollup:
         kept = sorted(self.columns, key=SORT_PRIORITY.index)
         return ["year", *kept, "branch", "region", "employer_id"]
 
+    @property
+    def dataset(self) -> str:
+        return self.table.split("_by_")[0]
+
+    def enum_columns(self) -> tuple[str, ...]:
+        """The text columns the rollup groups on, stored as enums of their dataset's values."""
+        return (*EMPLOYER_DIMENSIONS[1:], *self.columns)
+
     def split_columns(self) -> tuple[str, ...]:
         """The columns that split an employer's rows (a family follows from its occupation)."""
         if "occupation" in self.columns:
@@ -179,4 +187,8 @@ def reading(query: str, table: str, as_is: bool) -> Source:
     fragments = {**MICRODATA[query], ROWS_PLACEHOLDER[query]: "rollup_rows" if as_is else "rollup_rows_group"}
     fragments.pop("per_person", None)  # trainees are already distinct persons in a rollup
     return Source(fragments, {"rollup": [table]})
-
+# Dataset -> its text columns that rollups keep (each an enum type of the database).
+ENUM_COLUMNS: dict[str, tuple[str, ...]] = {
+    dataset: tuple(dict.fromkeys(c for rollup in lattice for c in rollup.enum_columns()))
+    for dataset, lattice in (("employees", EMPLOYEES), ("training", TRAINING), ("vacancies", VACANCIES))
+}

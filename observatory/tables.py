@@ -134,7 +134,7 @@ class TableBuilder:
         years = (reference.YEARS[0], reference.YEARS[-1]) if "year" in dims else \
             (filters.effective_year, filters.effective_year)
         honoured = frozenset.intersection(*(indicators.DATASET_FILTERS[_dataset_of(q)] for q in measure.queries))
-        labelled, aligned = self._aligned_cells(measure.queries, dims, filters, years, honoured)
+        labelled, aligned = self._aligned_cells(measure, dims, filters, years, honoured)
         published = measure.compute(aligned, self.config)
         if not published.ok.any():
             # Nothing publishable: say whether the population itself is too small.
@@ -163,8 +163,9 @@ class TableBuilder:
     # -- internals --------------------------------------------------------------------------
 
     def _cells_of(self, query: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int],
-                  honoured: frozenset[str]) -> pd.DataFrame:
-        parameters = filters.sql_parameters(years[0], years[1], honoured)
+                  honoured: frozenset[str], columns: tuple[str, ...]) -> pd.DataFrame:
+        """The cells of `query` over `dims`, with `columns` among its counts and totals."""
+        parameters = _parameters(query, filters, years, honoured, columns)
         key = self._cells_key(query, dims, parameters)
         with self._lock:
             if key in self._cells:
@@ -181,7 +182,7 @@ class TableBuilder:
             # rather than run it twice on the same two cores.
             return running.result()
         try:
-            frame = self._year_of_trend(query, dims, filters, years, honoured)
+            frame = self._year_of_trend(query, dims, filters, years, honoured, columns)
             if frame is None:
                 frame = self._run(query, dims, parameters)
         except BaseException as error:
@@ -211,14 +212,14 @@ class TableBuilder:
         return frame
 
     def _year_of_trend(self, query: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int],
-                       honoured: frozenset[str]) -> pd.DataFrame | None:
+                       honoured: frozenset[str], columns: tuple[str, ...]) -> pd.DataFrame | None:
         """The one cell of a year's total, taken from the ten-year trend of the same filters when
         that is already built or being built (pages draw the trend and the year's figure side by
         side, observatory.parallel): the same employers' rows make both, so the cell is the same,
         without a second query."""
         if dims != ("total",) or years[0] != years[1]:
             return None
-        trend_parameters = filters.sql_parameters(reference.YEARS[0], reference.YEARS[-1], honoured)
+        trend_parameters = _parameters(query, filters, (reference.YEARS[0], reference.YEARS[-1]), honoured, columns)
         key = self._cells_key(query, ("year",), trend_parameters)
         with self._lock:
             trend = self._cells.get(key)
@@ -234,20 +235,22 @@ class TableBuilder:
         row.insert(0, "total", "ensemble")
         return row
 
-    def _aligned_cells(self, queries: tuple[str, ...], dims: tuple[str, ...], filters: Filters,
+    def _aligned_cells(self, measure: Measure, dims: tuple[str, ...], filters: Filters,
                        years: tuple[int, int], honoured: frozenset[str]
                        ) -> tuple[dict[str, object], dict[str, pd.DataFrame]]:
-        """The cells of `queries` aligned on one set of keys, and those keys with their labels
-        (the columns of the table's frame, before its values).
-        Cached: the measures of one query (five quantiles, a mean, a share) share this work, which
-        costs more than computing the measure itself."""
+        """The cells of the measure's queries aligned on one set of keys, and those keys with their
+        labels (the columns of the table's frame, before its values).
+        Cached: the measures of one query and columns (five quantiles, a mean) share this work,
+        which costs more than computing the measure itself."""
+        queries = measure.queries
+        reads = tuple(indicators.query_columns(q, measure.columns(q)) for q in queries)
         parameters = filters.sql_parameters(years[0], years[1], honoured)
-        key = (self.snapshot_id, queries, dims, repr(sorted(parameters.items())))
+        key = (self.snapshot_id, queries, repr(reads), dims, repr(sorted(parameters.items())))
         with self._lock:
             if key in self._aligned:
                 self._aligned.move_to_end(key)
                 return self._aligned[key]
-        cells = {q: self._cells_of(q, dims, filters, years, honoured) for q in queries}
+        cells = {q: self._cells_of(q, dims, filters, years, honoured, measure.columns(q)) for q in queries}
         # One query: its own rows are the keys, unique and in order (no key frame to build).
         keys = next(iter(cells.values())) if len(cells) == 1 else _aligned_keys(cells, dims)
         aligned = {q: _align(frame, keys, dims) for q, frame in cells.items()}
@@ -263,9 +266,15 @@ class TableBuilder:
         """Refuse when the whole filtered population of the measure's first query fails (a
         population with one publishable cell is shown, even if its total is dominated)."""
         query = measure.queries[0]
-        total = self._cells_of(query, ("total",), filters, years, honoured)
+        total = self._cells_of(query, ("total",), filters, years, honoured, ("n",))
         if total.empty or not bool(secrecy.cells_pass(total, "n", config=self.config)[0]):
             raise secrecy.PopulationTooSmall()
+
+
+def _parameters(query: str, filters: Filters, years: tuple[int, int], honoured: frozenset[str],
+                columns: tuple[str, ...]) -> dict[str, object]:
+    """A query's parameters: the filters', and which of its aggregates to compute."""
+    return {**filters.sql_parameters(years[0], years[1], honoured), **indicators.query_columns(query, columns)}
 
 
 def _dataset_of(query: str) -> str:

@@ -22,12 +22,13 @@ import pandas as pd
 import pyarrow as pa
 
 from observatory import reference, rollups
+from observatory.deadlines import DEADLINES
 from observatory.snapshots import Snapshot
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when build_*.sql change: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 21
+DATABASE_VERSION = 22
 # Enum prefix of the sorted values' columns (build_sorted_values) -> (table, columns).
 SORTED_ENUMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "pay": ("employees", ("branch", "region", "occupation", "family", "sex", "age_band", "age5", "employer_size",
@@ -123,7 +124,7 @@ def build_database(folder: Path) -> Path:
                     con.execute(statement, {"file": str(folder / f"{dataset}.parquet")})
         for prefix, (table, columns) in SORTED_ENUMS.items():
             for column in columns:
-                con.execute(render("build_sorted_enum", {"type": [f"{prefix}_{column}"], "column": [column],
+                con.execute(render("build_enum", {"type": [f"{prefix}_{column}"], "column": [column],
                                                          "table": [table]},
                                    frozenset([f"{prefix}_{column}", column, table])))
         for statement in _statements(load_query("build_sorted_values")):
@@ -143,9 +144,21 @@ def build_database(folder: Path) -> Path:
 
 def _build_rollups(con: duckdb.DuckDBPyConnection) -> None:
     """Every rollup of observatory/rollups.py, parents first: from the microdata's per-employer
-    rows, or summed from a finer rollup; filter columns a rollup does not keep hold '*'."""
+    rows, or summed from a finer rollup; created empty, retyped (dimensions as enums, counts as
+    INTEGER: build_rollup_retype says why), then filled; filter columns a rollup does not keep
+    hold '*'."""
     open_filters = {"year_from": 0, "year_to": 9999, "branches": [], "regions": [], "occupations": [],
                     "families": [], "sexes": [], "age_bands": [], "sizes": []}
+
+    def execute(text: str) -> None:
+        for statement in _statements(text):
+            con.execute(statement, {k: v for k, v in open_filters.items() if f"${k}" in statement})
+
+    for dataset, columns in rollups.ENUM_COLUMNS.items():
+        for column in columns:
+            kind = _enum_type(dataset, column)
+            execute(render("build_enum", {"type": [kind], "column": [column], "table": [dataset]},
+                           frozenset([kind, column, dataset])))
     for rollup, microdata in rollups.BUILDS:
         dims = [*rollups.EMPLOYER_DIMENSIONS, *rollup.columns]
         identifiers = {"dims": dims, "table": [rollup.table], "order": rollup.order()}
@@ -154,14 +167,24 @@ def _build_rollups(con: duckdb.DuckDBPyConnection) -> None:
         else:
             fragments = {"rows": "rollup_rows_group"}
             identifiers["rollup"] = [rollup.parent]
-        text = render("build_rollup_table", identifiers,
-                      frozenset([*dims, rollup.table, "employer_id", *identifiers.get("rollup", [])]), fragments)
+        allowed = frozenset([*dims, rollup.table, "employer_id", *identifiers.get("rollup", [])])
+        execute(render("build_rollup_table", identifiers, allowed, fragments))
+        counts = [f'"{row[0]}"' for row in
+                  con.execute(load_query("rollup_count_columns"), {"table": rollup.table}).fetchall()]
+        changes = [*((column, _enum_type(rollup.dataset, column)) for column in rollup.enum_columns()),
+                   *((column, "INTEGER") for column in counts)]
+        for column, kind in changes:
+            execute(render("build_rollup_retype", {"table": [rollup.table], "column": [column], "type": [kind]},
+                           frozenset([rollup.table, column, kind])))
+        execute(render("build_rollup_rows", identifiers, allowed, fragments))
         for column in rollups.PERSON_COLUMNS:
             if column not in rollup.columns:
-                text += ";\n" + render("build_rollup_column", {"table": [rollup.table], "column": [column]},
-                                       frozenset([rollup.table, column]))
-        for statement in _statements(text):
-            con.execute(statement, {k: v for k, v in open_filters.items() if f"${k}" in statement})
+                execute(render("build_rollup_column", {"table": [rollup.table], "column": [column]},
+                               frozenset([rollup.table, column])))
+
+
+def _enum_type(dataset: str, column: str) -> str:
+    return f"dim_{dataset}_{column}"
 
 
 def database_version(path: Path) -> int | None:
@@ -222,29 +245,18 @@ class Warehouse:
             timeout_s: float | None = None) -> pd.DataFrame:
         """Run one statement on a fresh cursor, interrupting it past the time limit."""
         cursor = self.cursor()
-        done = threading.Event()
-        fired = threading.Event()
         limit = self.limits.timeout_s if timeout_s is None else timeout_s
-
-        def watchdog() -> None:
-            # An interrupt that arrives before execution starts is discarded: keep signalling.
-            if done.wait(limit):
-                return
-            fired.set()
-            while not done.wait(0.05):
-                cursor.interrupt()
-
-        threading.Thread(target=watchdog, daemon=True).start()
         try:
-            return cursor.execute(sql, parameters or {}).df()
-        except duckdb.InterruptException as error:
-            raise QueryTimeout(f"requête interrompue après {limit:.0f} s") from error
-        except duckdb.Error as error:
-            if fired.is_set():
-                raise QueryTimeout(f"requête interrompue après {limit:.0f} s") from error
-            raise QueryError(str(error).splitlines()[0]) from error
+            with DEADLINES.watch(limit, cursor.interrupt) as fired:
+                try:
+                    return _text_of_enums(cursor.execute(sql, parameters or {}).df())
+                except duckdb.InterruptException as error:
+                    raise QueryTimeout(f"requête interrompue après {limit:.0f} s") from error
+                except duckdb.Error as error:
+                    if fired.is_set():
+                        raise QueryTimeout(f"requête interrompue après {limit:.0f} s") from error
+                    raise QueryError(str(error).splitlines()[0]) from error
         finally:
-            done.set()
             cursor.close()
 
     def run_named(self, name: str, parameters: dict[str, object], identifiers: dict[str, list[str]],
@@ -262,6 +274,15 @@ class Warehouse:
             raise QueryError(str(error).splitlines()[0]) from error
         finally:
             cursor.close()
+
+
+def _text_of_enums(frame: pd.DataFrame) -> pd.DataFrame:
+    """Enum columns (the rollups' dimensions) arrive as pandas categories: as text, like the
+    microdata's, for the tables."""
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].astype("str")
+    return frame
 
 
 _SHARED: dict[Path, Warehouse] = {}

@@ -1,18 +1,17 @@
--- build_rollup_table: the rollup {table}, the rows of a fragment (per employer, per employer
--- and group of persons, per employer and group of trainees) over all the data grouped by {dims},
--- and its filter macro (observatory/rollups.py says which rollup serves which request). A
+-- build_rollup_table: the rollup {table}, empty, with the columns of a fragment's rows (per
+-- employer, per employer and group of persons, per employer and group of trainees) grouped by
+-- {dims}, and its filter macro (observatory/rollups.py says which rollup serves which request).
+-- build_rollup_retype then sets the columns' storage types and build_rollup_rows fills it. A
 -- person is one row of one group, so any cell over these columns, under any filter on them, is
 -- an exact union of rows. Filter columns the rollup does not keep are added by
 -- build_rollup_column ('*'); the chooser never filters on them, except occupations expanded
--- from families, which a rollup with families but no occupations filters on the family. Rows
--- are sorted by year, then the columns kept, then branch and region: a person filter reads a few
--- runs of rows, not a few rows spread over the whole table.
+-- from families, which a rollup with families but no occupations filters on the family.
 -- Params: the filter parameters, all open. Needs the datasets and build_filters.
 CREATE TABLE {table} AS
 SELECT * FROM (
     {rows}
 )
-ORDER BY {order};
+LIMIT 0;
 
 CREATE MACRO filtered_{table}(year_from, year_to, branches, regions, occupations, families, sexes, age_bands, sizes) AS TABLE
 SELECT * FROM {table}

@@ -1,6 +1,6 @@
 -- build_sorted_values: the values whose quantiles the app reads by position
 -- (observatory/sorted_values.py), stored sorted by (year, value) with their filter and dimension
--- columns as enums (build_sorted_enum; read back as small integer codes, no strings: loaded in a
+-- columns as enums (build_enum; read back as small integer codes, no strings: loaded in a
 -- fraction of a second): the paid population's pay (apprentices and contrats de professionnalisation
 -- excluded, as in employees_pay) and the delays of filled openings (as in vacancies_counts).
 -- Params: none. Needs the employees and vacancies tables and the enum types.

@@ -118,6 +118,10 @@ def _request(query: str, dims: list[str], selection: dict) -> tuple[dict[str, ob
 
 def _run(warehouse: Warehouse, query: str, dims: list[str], parameters: dict, allowed: frozenset[str],
          source: rollups.Source) -> pd.DataFrame:
+    from observatory import indicators
+
+    parameters = {**parameters,  # every count compared
+                  **indicators.query_columns(query, indicators.TRIMMED_QUERIES.get(query, ()))}
     names = allowed.union(*source.identifiers.values())
     return warehouse.run_named(query, parameters, {"dims": dims, **source.identifiers}, names, source.fragments)
 
