@@ -167,7 +167,7 @@ def rows_of(table: ProtectedTable, dimension: str) -> pd.DataFrame:
     frame = table.frame
     codes = frame[dimension]
     # From the arrays, the codes converted only when not text already: a third of the cost.
-    return pd.DataFrame({"code": (codes if codes.dtype == "str" else codes.astype(str)).array,
+    return pd.DataFrame({"code": (codes if pd.api.types.is_string_dtype(codes) else codes.astype(str)).array,
                          "label": frame[f"{dimension}_label"].array,
                          "value": frame["value"].to_numpy(dtype=float), "status": frame["status"].array},
                         index=frame.index)

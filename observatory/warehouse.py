@@ -281,7 +281,7 @@ def _text_of_enums(frame: pd.DataFrame) -> pd.DataFrame:
     microdata's, for the tables."""
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
-            frame[column] = frame[column].astype("str")
+            frame[column] = frame[column].astype(object)
     return frame
 
 
