@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from observatory import formatting as fmt
 from observatory import indicators, secrecy
 from observatory.filters import Filters
+from observatory.ui.card import DATA_PANEL
 
 APP = Path(__file__).resolve().parent.parent / "dashboard.py"
 PAGES = ("app_pages/vue_ensemble.py", "app_pages/salaires.py", "app_pages/recrutement.py",
@@ -31,15 +32,27 @@ HOSTILE = [
 ]
 
 
-def run_page(page: str, query: dict[str, list[str]]) -> AppTest:
-    """Open `page` with `query` in its URL, as a shared link does."""
+def run_page(page: str, query: dict[str, list[str]], *, tables: bool = True) -> AppTest:
+    """Open `page` with `query` in its URL, as a shared link does, then (`tables`) every card's
+    data table: a second run, after which the notices of the first are gone, as for a reader."""
     app = AppTest.from_file(str(APP), default_timeout=120)
     if page != PAGES[0]:
         app.run()  # AppTest learns the pages of st.navigation from a first run
         app.switch_page(page)
     for key, values in query.items():
         app.query_params[key] = values
-    return app.run()
+    app.run()
+    return open_data_panels(app) if tables else app
+
+
+def open_data_panels(app: AppTest) -> AppTest:
+    """Open every card's "Voir les données" (a table is sent only once its panel is open), as a
+    reader comparing figures does; the panels stay open on later runs."""
+    closed = [e.key for e in app.expander if e.key and e.key.startswith(DATA_PANEL)
+              and not app.session_state.get(e.key)]
+    for key in closed:
+        app.session_state[key] = True
+    return app.run() if closed else app
 
 
 def url_values(app: AppTest, key: str) -> list[str]:

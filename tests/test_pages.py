@@ -18,6 +18,7 @@ from tests.app_support import (
     PAGES,
     assert_tiles,
     assert_yearly_table,
+    open_data_panels,
     published,
     run_page,
     shown_tables,
@@ -113,12 +114,12 @@ def test_salaries_tables_and_charts_equal_the_builder(data_root, builder, query)
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("query", HOSTILE)
 def test_hostile_urls_are_dropped_with_a_notice(data_root, page, query) -> None:
-    app = run_page(page, query)
+    app = run_page(page, query, tables=False)
     assert not app.exception
     assert app.warning, "the dropped values are reported"
     shown = " ".join(w.value for w in app.warning)
     assert re.search(r"(?<!\\)[<>\[\]()]", shown) is None, "markup in a notice is escaped, shown as text"
-    assert app.table, "the page still shows its figures"
+    assert open_data_panels(app).table, "the page still shows its figures"
 
 
 def test_the_filters_survive_a_change_of_page(data_root) -> None:
@@ -195,3 +196,22 @@ def test_every_figure_of_every_page_is_valid_plotly(builder, query) -> None:
             drawn = json.loads(pio.to_json(card.figure, validate=False))
             validated = json.loads(pio.to_json(go.Figure(drawn), validate=False))
             assert validated == drawn, (page, card.key)
+
+
+def test_a_data_table_is_sent_only_once_its_panel_is_opened(data_root, builder) -> None:
+    """Tables nobody opens cost each rerun and each page load: a card's table is written when
+    its "Voir les données" is opened, and stays open through filter changes."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app_support import APP
+
+    app = AppTest.from_file(str(APP), default_timeout=120).run()
+    panels = [e for e in app.expander if e.label == "Voir les données"]
+    assert panels and not app.table
+    open_data_panels(app)
+    assert len(app.table) == len(panels)
+    trend = table_with(shown_tables(app), "Année", "Effectif").set_index("Année")["Effectif"]
+    expected = published(builder, "effectif", ("year",), Filters())
+    assert trend.tolist() == values_of(expected, "count")
+    app.query_params["annee"] = "2019"
+    assert len(app.run().table) == len(panels)

@@ -43,7 +43,8 @@ def test_comparer_shows_both_sides_from_the_builder(data_root, builder, query, k
 
 
 def test_comparer_choice_changes_the_url_and_bad_pairs_are_dropped(data_root) -> None:
-    app = run_page(COMPARER, {"comparer": ["branche"], "a": ["<script>alert(1)</script>"], "b": ["eclat"]})
+    app = run_page(COMPARER, {"comparer": ["branche"], "a": ["<script>alert(1)</script>"], "b": ["eclat"]},
+                   tables=False)
     assert not app.exception
     assert any("n'est pas un choix possible" in w.value for w in app.warning)
     app.selectbox(key="choix_a").set_value("mutualite").run()
@@ -54,5 +55,5 @@ def test_comparer_choice_changes_the_url_and_bad_pairs_are_dropped(data_root) ->
 
 @pytest.mark.parametrize("query", HOSTILE[:3])
 def test_comparer_survives_hostile_urls(data_root, query) -> None:
-    app = run_page(COMPARER, {**query, "comparer": ["' OR 1=1"]})
+    app = run_page(COMPARER, {**query, "comparer": ["' OR 1=1"]}, tables=False)
     assert not app.exception and app.warning

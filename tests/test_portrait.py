@@ -56,7 +56,7 @@ def test_choosing_a_branch_sets_the_filter(data_root) -> None:
 
 @pytest.mark.parametrize("query", HOSTILE[:2])
 def test_portrait_survives_hostile_urls(data_root, query) -> None:
-    app = run_page(PORTRAIT, query)
+    app = run_page(PORTRAIT, query, tables=False)
     assert not app.exception and app.warning
 
 
