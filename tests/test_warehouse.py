@@ -118,12 +118,41 @@ def _request(query: str, dims: list[str], selection: dict) -> tuple[dict[str, ob
 
 def _run(warehouse: Warehouse, query: str, dims: list[str], parameters: dict, allowed: frozenset[str],
          source: rollups.Source) -> pd.DataFrame:
-    from observatory import indicators
-
-    parameters = {**parameters,  # every count compared
-                  **indicators.query_columns(query, indicators.TRIMMED_QUERIES.get(query, ()))}
+    parameters = {**_every_count(query, parameters), **parameters}
     names = allowed.union(*source.identifiers.values())
     return warehouse.run_named(query, parameters, {"dims": dims, **source.identifiers}, names, source.fragments)
+
+
+def _every_count(query: str, parameters: dict) -> dict:
+    """The parameters with every count of the query asked, unless some are (compared in full)."""
+    from observatory import indicators
+
+    return {**indicators.query_columns(query, indicators.TRIMMED_QUERIES.get(query, ())), **parameters}
+
+
+@pytest.mark.parametrize(("dims", "selection"), [
+    (["age5", "sex"], {}), (["age5", "sex"], {"branches": ("aide_domicile",), "sex": "F"}),
+    (["age5"], {"regions": ("84",), "employer_sizes": ("1-9", "10-49")}), (["contract"], {}),
+    (["contract"], {"branches": ("eclat",), "regions": ("11",)}), (["year", "contract"], {}),
+    (["contract"], {"sex": "F"}), (["contract", "sex"], {"employer_sizes": ("250+",)}),
+])
+def test_the_headcount_rollups_give_the_microdata_headcounts(warehouse: Warehouse, dims: list[str],
+                                                            selection: dict) -> None:
+    """The pyramid's and the contracts' rollups keep n, its key and FTE only: chosen for a
+    headcount, summed or read as they are, they give the microdata's cells; never for another
+    count nor for pay."""
+    parameters, allowed = _request("employees_counts", dims, selection)
+    headcount = {**parameters, "counts": ["n"]}
+    chosen = rollups.choose("employees_counts", tuple(dims), headcount, warehouse.table_rows, True)
+    assert chosen.identifiers["rollup"][0] in ("employees_by_sex_age5", "employees_by_sex_contract")
+    run = partial(_run, warehouse, "employees_counts", dims, headcount, allowed)
+    expected = run(rollups.choose("employees_counts", tuple(dims), headcount, {}, persons_exact=True))
+    _same_cells([expected, run(chosen)])
+    _same_cells([expected, run(rollups.reading("employees_counts", chosen.identifiers["rollup"][0], False))])
+    every = _every_count("employees_counts", parameters)
+    for query, asked in (("employees_counts", every), ("employees_pay", parameters)):
+        other = rollups.choose(query, tuple(dims), asked, warehouse.table_rows, True)
+        assert other.identifiers.get("rollup", [None])[0] not in ("employees_by_sex_age5", "employees_by_sex_contract")
 
 
 @pytest.mark.parametrize("query", sorted(rollups.ROLLUPS))
@@ -139,7 +168,8 @@ def test_every_rollup_that_covers_a_request_gives_exactly_the_microdata_cells(
     run = partial(_run, warehouse, query, dims, parameters, allowed)
     expected = run(rollups.choose(query, tuple(dims), parameters, {}, persons_exact=True))  # no rollup: microdata
     needed = rollups.needed_columns(tuple(dims), parameters)
-    covering = [r for r in rollups.ROLLUPS[query] if r.covers(tuple(dims), needed)]
+    covering = [r for r in rollups.ROLLUPS[query]
+                if r.covers(tuple(dims), needed) and rollups.usable(query, r, True, _every_count(query, parameters))]
     assert warehouse.persons_rollup_exact  # the demo gives a person the same attributes all year
     for rollup in covering:
         grouped = rollups.reading(query, rollup.table, as_is=False)
