@@ -57,6 +57,11 @@ CASES = [
     (("family",), {"year_from": 2019, "year_to": 2019}, "year = 2019"),  # a null code is a cell
     (("branch", "employer_size"), {"year_from": 2019, "year_to": 2021, "occupations": ["o2"]},
      "occupation = 'o2'"),
+    # Two filters of one value (rows read from the first value's rows) and one of two, over years.
+    (("year", "sex"), {"year_from": 2019, "year_to": 2021, "branches": ["b"], "regions": ["84"],
+                       "sexes": ["F", "M"]}, "branch = 'b' AND region = '84'"),
+    (("year",), {"year_from": 2020, "year_to": 2021, "regions": ["11"], "branches": ["c"]},
+     "year >= 2020 AND region = '11' AND branch = 'c'"),
 ]
 
 
