@@ -28,7 +28,7 @@ from observatory.snapshots import Snapshot
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when build_*.sql change: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 23
+DATABASE_VERSION = 24
 # Enum prefix of the sorted values' columns (build_sorted_values) -> (table, columns).
 SORTED_ENUMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "pay": ("employees", ("branch", "region", "occupation", "family", "sex", "age_band", "age5", "employer_size",

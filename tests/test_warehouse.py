@@ -100,6 +100,8 @@ ROLLUP_CASES: list[tuple[list[str], dict]] = [
     (["occupation"], {"branches": ("aide_domicile",)}),
     (["year", "occupation"], {"regions": ("11",), "occupations": ("V4X80",)}),
     (["month"], {"families": ("animation",)}),
+    (["year"], {"families": ("animation",), "regions": ("84",)}),  # families' rollups read as they are
+    (["branch"], {"families": ("animation", "insertion")}),
 ]
 
 
@@ -202,7 +204,9 @@ def test_every_rollup_that_covers_a_request_gives_exactly_the_microdata_cells(
     ("training_counts", ("certification",), {"families": ("animation",)}, None, False),
     ("vacancies_counts", ("year",), {}, "vacancies_by_employer", True),
     ("vacancies_counts", ("occupation",), {"families": ("animation",)}, "vacancies_by_occupation", True),
-    ("vacancies_counts", ("year",), {"families": ("animation",)}, "vacancies_by_occupation", False),
+    ("vacancies_counts", ("year",), {"families": ("animation",)}, "vacancies_by_family", True),
+    ("vacancies_counts", ("year",), {"families": ("animation", "insertion")}, "vacancies_by_family", False),
+    ("vacancies_counts", ("occupation",), {}, "vacancies_by_occupation", True),
     ("vacancies_counts", ("month",), {}, None, False),
 ])
 def test_the_smallest_covering_rollup_is_chosen(warehouse: Warehouse, query: str, dims: tuple[str, ...],
