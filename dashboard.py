@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from observatory.collector import COLLECTOR
 from observatory.ui import shell
 
 st.set_page_config(page_title="Observatoire de la cohésion sociale", page_icon="📊", layout="wide")
@@ -11,3 +12,4 @@ st.set_page_config(page_title="Observatoire de la cohésion sociale", page_icon=
 navigation = st.navigation(shell.pages())
 shell.render_frame(navigation.url_path)
 navigation.run()
+COLLECTOR.after_rerun()  # the garbage collector's full passes between reruns, not in them
