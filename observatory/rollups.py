@@ -133,6 +133,11 @@ def _vacancies_lattice() -> tuple[Rollup, ...]:
 EMPLOYEES = _person_lattice()
 TRAINING = _training_lattice()
 VACANCIES = _vacancies_lattice()
+# Dataset -> its text columns that rollups keep (each an enum type of the database).
+ENUM_COLUMNS: dict[str, tuple[str, ...]] = {
+    dataset: tuple(dict.fromkeys(c for rollup in lattice for c in rollup.enum_columns()))
+    for dataset, lattice in (("employees", EMPLOYEES), ("training", TRAINING), ("vacancies", VACANCIES))
+}
 # Counts query -> its rollups, in build order (the employees' hold the paid population's sums too).
 ROLLUPS: dict[str, tuple[Rollup, ...]] = {
     "employees_counts": EMPLOYEES, "employees_pay": EMPLOYEES, "training_counts": TRAINING,
@@ -202,8 +207,3 @@ def reading(query: str, table: str, as_is: bool) -> Source:
     fragments = {**MICRODATA[query], ROWS_PLACEHOLDER[query]: "rollup_rows" if as_is else "rollup_rows_group"}
     fragments.pop("per_person", None)  # trainees are already distinct persons in a rollup
     return Source(fragments, {"rollup": [table]})
-# Dataset -> its text columns that rollups keep (each an enum type of the database).
-ENUM_COLUMNS: dict[str, tuple[str, ...]] = {
-    dataset: tuple(dict.fromkeys(c for rollup in lattice for c in rollup.enum_columns()))
-    for dataset, lattice in (("employees", EMPLOYEES), ("training", TRAINING), ("vacancies", VACANCIES))
-}

@@ -28,12 +28,12 @@ from observatory.snapshots import Snapshot
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when build_*.sql change: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 24
-# Enum prefix of the sorted values' columns (build_sorted_values) -> (table, columns).
-SORTED_ENUMS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "pay": ("employees", ("branch", "region", "occupation", "family", "sex", "age_band", "age5", "employer_size",
-                          "contract")),
-    "delay": ("vacancies", ("branch", "region", "occupation", "family", "employer_size", "contract", "month")),
+DATABASE_VERSION = 25
+# Columns of the sorted values (build_sorted_values) per dataset, stored as enums; the rollups'
+# dimensions (rollups.ENUM_COLUMNS) are too: one enum type per dataset column serves both.
+SORTED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "employees": ("branch", "region", "occupation", "family", "sex", "age_band", "age5", "employer_size", "contract"),
+    "vacancies": ("branch", "region", "occupation", "family", "employer_size", "contract", "month"),
 }
 # Official open data loaded into the database when the snapshot holds it (sources pull).
 OFFICIAL_TABLES: tuple[str, ...] = ("bmo",)
@@ -122,11 +122,7 @@ def build_database(folder: Path) -> Path:
             if (folder / f"{dataset}.parquet").is_file():
                 for statement in _statements(load_query(f"build_{dataset}")):
                     con.execute(statement, {"file": str(folder / f"{dataset}.parquet")})
-        for prefix, (table, columns) in SORTED_ENUMS.items():
-            for column in columns:
-                con.execute(render("build_enum", {"type": [f"{prefix}_{column}"], "column": [column],
-                                                         "table": [table]},
-                                   frozenset([f"{prefix}_{column}", column, table])))
+        _build_enums(con)
         for statement in _statements(load_query("build_sorted_values")):
             con.execute(statement)
         for statement in _statements(load_query("build_filters")):
@@ -154,11 +150,6 @@ def _build_rollups(con: duckdb.DuckDBPyConnection) -> None:
         for statement in _statements(text):
             con.execute(statement, {k: v for k, v in open_filters.items() if f"${k}" in statement})
 
-    for dataset, columns in rollups.ENUM_COLUMNS.items():
-        for column in columns:
-            kind = _enum_type(dataset, column)
-            execute(render("build_enum", {"type": [kind], "column": [column], "table": [dataset]},
-                           frozenset([kind, column, dataset])))
     for rollup, microdata in rollups.BUILDS:
         dims = [*rollups.EMPLOYER_DIMENSIONS, *rollup.columns]
         identifiers = {"dims": dims, "table": [rollup.table], "order": rollup.order()}
@@ -185,6 +176,16 @@ def _build_rollups(con: duckdb.DuckDBPyConnection) -> None:
 
 def _enum_type(dataset: str, column: str) -> str:
     return f"dim_{dataset}_{column}"
+
+
+def _build_enums(con: duckdb.DuckDBPyConnection) -> None:
+    """The enum type of each dataset column that the sorted values or the rollups store as codes."""
+    for dataset in ("employees", "training", "vacancies"):
+        columns = dict.fromkeys([*SORTED_COLUMNS.get(dataset, ()), *rollups.ENUM_COLUMNS[dataset]])
+        for column in columns:
+            kind = _enum_type(dataset, column)
+            con.execute(render("build_enum", {"type": [kind], "column": [column], "table": [dataset]},
+                               frozenset([kind, column, dataset])))
 
 
 def database_version(path: Path) -> int | None:

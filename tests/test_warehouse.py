@@ -281,3 +281,31 @@ def test_outdated_database_is_rebuilt_on_open(tmp_path, snapshot) -> None:
         assert rebuilt.run("SELECT count(*) AS n FROM employees_by_employer")["n"][0] > 0
     finally:
         rebuilt.close()
+
+
+@pytest.mark.parametrize(("query", "code", "asked"), [
+    ("employees_counts", "effectif", ["n"]), ("employees_counts", "etp", ["n"]),
+    ("employees_counts", "part_femmes", None), ("employees_counts", "turnover", None),
+    ("vacancies_counts", "postes_non_pourvus", None), ("employees_counts", "taux_acces", ["n"]),
+    ("training_counts", "stagiaires", "untrimmed"),
+])
+def test_a_counts_query_aggregates_only_what_the_measure_reads(warehouse: Warehouse, query: str, code: str,
+                                                                asked: list[str] | str | None) -> None:
+    """The headcount alone for measures of the headcount, every count for the others; the query
+    returns those columns only (the figures themselves are checked by test_table_truth)."""
+    from observatory import indicators
+
+    counts = indicators.TRIMMED_QUERIES.get(query, ())
+    parameters = indicators.query_columns(query, indicators.MEASURES[code].columns(query))
+    if asked == "untrimmed":
+        assert parameters == {}
+        return
+    assert parameters == {"counts": asked or list(counts)}
+    request = _request(query, ["branch"], {})
+    source = rollups.choose(query, ("branch",), {**request[0], **parameters}, warehouse.table_rows, True)
+    frame = warehouse.run_named(query, {**request[0], **parameters}, {"dims": ["branch"], **source.identifiers},
+                                request[1].union(*source.identifiers.values()), source.fragments)
+    expected = {"branch", *(f"{c}{suffix}" for c in parameters["counts"] for suffix in ("", "_employers", "_top",
+                                                                                       "_key"))}
+    expected |= {"fte"} if query == "employees_counts" else set()
+    assert set(frame.columns) == expected

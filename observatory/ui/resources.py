@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import atexit
-import gc
 import os
 import threading
 
 import streamlit as st
 
 from observatory import snapshots, views
+from observatory.collector import COLLECTOR
 from observatory.tables import TableBuilder
 from observatory.views import memo
 from observatory.warehouse import open_shared
-
-# Frozen objects (see _freeze_long_lived_objects) are collected at exit as before: DuckDB's
-# bindings report the objects left at exit as leaks.
-atexit.register(gc.unfreeze)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _builder_for(snapshot_id: str) -> TableBuilder:
     builder = TableBuilder(open_shared(snapshots.load(snapshot_id)))
-    _freeze_long_lived_objects()
+    # The process's long-lived objects (Streamlit, Plotly and pandas modules, the warehouse: about
+    # 140 000) out of the collector's automatic passes from now on (observatory/collector.py).
+    COLLECTOR.collect()
     # Cold pay views take up to a second (exact quantiles over a million rows a year): build the
     # default views of every page and year in the background, so that the first visitors find
     # them ready (the builder's and the contents' caches are thread-safe).
@@ -31,24 +28,13 @@ def _builder_for(snapshot_id: str) -> TableBuilder:
     return builder
 
 
-def _freeze_long_lived_objects() -> None:
-    """Keep the objects that live as long as the process (Streamlit, Plotly and pandas modules,
-    the warehouse: about 140 000; after the warm-up, its page contents: 300 000 more) out of the
-    garbage collector's full passes: each pass walked them all, a pause of 95 ms (320 ms after
-    the warm-up) in the middle of a rerun every few filter changes. The price: a warmed view
-    evicted from its cache later is freed by reference counting only, not its cycles (bounded:
-    the warm-up runs once)."""
-    gc.collect()
-    gc.freeze()
-
-
 def warm_up(builder: TableBuilder) -> int:
     """The pages' default views first (what the first visitor opens: a visitor asking for a
     query the warm-up is running waits for it instead of running it again), then the default
     tables, then the other prepared views. Returns how many were built."""
     first, *others = memo.warm_selections()
     built = memo.warm(builder, views.CONTENTS, [first]) + builder.warm() + memo.warm(builder, views.CONTENTS, others)
-    _freeze_long_lived_objects()
+    COLLECTOR.collect()  # and the 300 000 of the prepared views
     return built
 
 
