@@ -1,13 +1,16 @@
 """Server-side rerun time of each page along a user's journey of filter changes.
 
-    python bench/pages.py --scale 1 [--seed N] [--repeat R] [--data-dir DIR] [--warm]
+    python bench/pages.py --scale 1 [--seed N] [--repeat R] [--data-dir DIR] [--warm | --unloaded]
 
 Each page is driven by Streamlit's AppTest (the script as the server runs it, the time to
 build and serialise every element included; the browser's drawing is not). A journey of filter
 changes is played once ("après changement": the first time each view is asked, the query
 cache holding only what earlier steps computed), then replayed `repeat` times ("vue répétée").
-With --warm, the app's background warm-up runs first, as on a server that has been up a
-while; without it, every view is cold. The naive pandas baseline of each measure, measured
+By default the database's tables are first read into memory, as the app's start does
+(Warehouse.load_tables), and every view is cold: computed for the first time. With --warm,
+the app's whole background warm-up runs first (the load, then the prepared views), as on a
+server that has been up a while; with --unloaded, nothing is read ahead (a server's first
+seconds: each query's first read of a table's blocks costs it more). The naive pandas baseline of each measure, measured
 in the same process, is in bench/queries.py (pages are built from those measures).
 """
 
@@ -116,21 +119,26 @@ def bench_content(name: str, repeat: int) -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = arguments(__doc__, argv, switches=("--warm",))
-    warm = args.warm
+    args = arguments(__doc__, argv, switches=("--warm", "--unloaded"))
+    warm, unloaded = args.warm, args.unloaded and not args.warm
     with tempfile.TemporaryDirectory() as temporary:
         data_dir = (args.data_dir or Path(temporary)).resolve()
         snapshot_at(args.scale, args.seed, data_dir)
         os.environ["OBSERVATORY_DATA_DIR"] = str(data_dir)
         os.environ["OBSERVATORY_WARM"] = "0"
-        if warm:
-            from observatory import snapshots
-            from observatory.ui import resources
+        from observatory import snapshots
+        from observatory.ui import resources
 
-            started = time.perf_counter()
-            resources.warm_up(resources.table_builder_for(snapshots.active()))
+        builder = resources.table_builder_for(snapshots.active())
+        started = time.perf_counter()
+        if warm:
+            resources.warm_up(builder)
             print(f"préchauffage : {time.perf_counter() - started:.1f} s")
-        print(f"Pages via AppTest, parcours de {len(JOURNEY)} vues ({'préchauffé' if warm else 'à froid'}) :")
+        elif not unloaded:
+            builder.warehouse.load_tables()
+            print(f"chargement des tables en mémoire : {time.perf_counter() - started:.1f} s")
+        mode = "préchauffé" if warm else "à froid, base non chargée" if unloaded else "à froid, base chargée"
+        print(f"Pages via AppTest, parcours de {len(JOURNEY)} vues ({mode}) :")
         chosen = [name for name in PAGES if not os.environ.get("BENCH_PAGES")
                   or name in os.environ["BENCH_PAGES"].split(",")]
         pages = [bench_page(name, PAGES[name][0], args.repeat) for name in chosen]
@@ -143,8 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         print_table(contents, ["page", "change_p50", "change_p95", "repeated_p50", "repeated_p95"])
         rss = peak_rss_mb()
         print(f"\nRSS maximal du processus : {rss:.0f} Mo")
-        path = save(f"pages-{args.scale:g}{'-warm' if warm else ''}.json", {
-            "scale": args.scale, "seed": args.seed, "repeat": args.repeat, "warm": warm, "journey": JOURNEY,
+        suffix = "-warm" if warm else "-unloaded" if unloaded else ""
+        path = save(f"pages-{args.scale:g}{suffix}.json", {
+            "scale": args.scale, "seed": args.seed, "repeat": args.repeat, "warm": warm, "unloaded": unloaded,
+            "journey": JOURNEY,
             "apptest": pages, "content": contents, "peak_rss_mb": rss})
         print(f"Résultats : {path}")
     return 0

@@ -176,16 +176,19 @@ class SortedValues:
     def _kept_rows(self, start: int, stop: int, parameters: dict[str, object]) -> np.ndarray | slice:
         """The rows of start..stop the filters keep (the slice itself when nothing filters)."""
         kept: np.ndarray | None = None
+        match = spare = np.empty(0, dtype=bool)
         for parameter, column in FILTER_COLUMNS.items():
             wanted = parameters.get(parameter) or []
             if not wanted:
                 continue
             allowed = np.isin(self.values[column], np.array(list(wanted), dtype=object))
             codes = self.codes[column][start:stop]
-            chosen = np.flatnonzero(allowed)
-            # One code (the usual case): a comparison, several times faster than a lookup.
-            matches = codes == chosen[0] if len(chosen) == 1 else allowed[codes]
-            kept = matches if kept is None else kept & matches
+            if kept is None:
+                kept, match, spare = (np.empty(stop - start, dtype=bool) for _ in range(3))
+                _matching(codes, allowed, kept, spare)
+            else:
+                _matching(codes, allowed, match, spare)
+                np.logical_and(kept, match, out=kept)
         if kept is None:
             return slice(start, stop)
         rows = np.flatnonzero(kept)
@@ -201,6 +204,34 @@ class SortedValues:
         for dim in dims[1:]:
             keys = keys * dtype(len(self.values[dim])) + self.codes[dim][rows].astype(dtype)
         return keys, groups
+
+
+# Up to this many runs of consecutive chosen codes, one or two vectorised passes a run (1-3 ms
+# each over 9.3 M rows) beat a gather through the table of allowed codes (13-18 ms): a family's
+# occupations are one run, so are two neighbouring size classes. Results go to arrays given by
+# the caller: temporaries of millions of rows cost as much again as the passes.
+COMPARED_RUNS = 4
+
+
+def _matching(codes: np.ndarray, allowed: np.ndarray, out: np.ndarray, spare: np.ndarray) -> None:
+    """Whether each row's code is allowed, into `out` (`spare`: scratch of the same length)."""
+    chosen = np.flatnonzero(allowed)
+    runs = np.split(chosen, np.flatnonzero(np.diff(chosen) != 1) + 1) if len(chosen) else []
+    if not runs:
+        out.fill(False)
+    elif len(runs) > COMPARED_RUNS or codes.dtype != np.uint8:
+        np.take(allowed, codes, out=out)
+    else:
+        for i, run in enumerate(runs):
+            target = out if i == 0 else spare
+            if len(run) == 1:
+                np.equal(codes, run[0], out=target)
+            else:  # first <= code <= last as one unsigned comparison: code - first <= last - first
+                shifted = target.view(np.uint8)
+                np.subtract(codes, np.uint8(run[0]), out=shifted)
+                np.less_equal(shifted, run[-1] - run[0], out=target)
+            if i:
+                np.logical_or(out, spare, out=out)
 
 
 def _unravel(keys: np.ndarray, sizes: list[int]) -> list[np.ndarray]:

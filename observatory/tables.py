@@ -168,18 +168,15 @@ class TableBuilder:
         parameters = _parameters(query, filters, years, honoured, columns)
         key = self._cells_key(query, dims, parameters)
         with self._lock:
-            if key in self._cells:
-                self._cells.move_to_end(key)
-                return self._cells[key]
-            running = self._running.get(key)
-            if running is None:
+            frame, running = self._known(query, dims, parameters)
+            if frame is not None:
+                return frame
+            owner = running is None
+            if owner:
                 running = self._running[key] = Future()
-                owner = True
-            else:
-                owner = False
         if not owner:
-            # The same query is already running (the warm-up, another session): wait for it
-            # rather than run it twice on the same two cores.
+            # The same cells are already being computed (the warm-up, another session, a piece
+            # of the same page): wait for them rather than run a query twice on two cores.
             return running.result()
         try:
             frame = self._year_of_trend(query, dims, filters, years, honoured, columns)
@@ -197,6 +194,21 @@ class TableBuilder:
                 self._cells.popitem(last=False)
         running.set_result(frame)
         return frame
+
+    def _known(self, query: str, dims: tuple[str, ...], parameters: dict[str, object]
+               ) -> tuple[pd.DataFrame | None, Future | None]:
+        """Cells of the request already computed, or being computed (call with the lock held).
+        A request trimmed to the headcount is also served by the same cells with every count:
+        a portrait's headcount and share tiles read one ten-year query, not two."""
+        keys = [self._cells_key(query, dims, parameters)]
+        if query in indicators.TRIMMED_QUERIES and parameters.get("counts") == ["n"]:
+            every = {**parameters, **indicators.query_columns(query, indicators.TRIMMED_QUERIES[query])}
+            keys.append(self._cells_key(query, dims, every))
+        for key in keys:
+            if key in self._cells:
+                self._cells.move_to_end(key)
+                return self._cells[key], None
+        return None, next((self._running[key] for key in keys if key in self._running), None)
 
     def _cells_key(self, query: str, dims: tuple[str, ...], parameters: dict[str, object]) -> tuple:
         return (self.snapshot_id, query, dims, repr(sorted(parameters.items())))
@@ -220,10 +232,8 @@ class TableBuilder:
         if dims != ("total",) or years[0] != years[1]:
             return None
         trend_parameters = _parameters(query, filters, (reference.YEARS[0], reference.YEARS[-1]), honoured, columns)
-        key = self._cells_key(query, ("year",), trend_parameters)
         with self._lock:
-            trend = self._cells.get(key)
-            running = self._running.get(key) if trend is None else None
+            trend, running = self._known(query, ("year",), trend_parameters)
         if running is not None:
             try:
                 trend = running.result()

@@ -266,6 +266,15 @@ class Warehouse:
         used = {key: value for key, value in parameters.items() if re.search(rf"\${key}\b", sql)}
         return self.run(sql, used)
 
+    def load_tables(self) -> int:
+        """Read every table once into DuckDB's buffer pool, smallest first (the rollups before
+        the microdata), as a server does at start: the blocks a filter change reads are then in
+        memory (at full scale 1.4 GB, in 1-3 s). Returns how many tables were read."""
+        tables = sorted(self.table_rows, key=lambda table: (self.table_rows[table], table))
+        for table in tables:
+            self.run(render("load_table", {"table": [table]}, frozenset([table])))
+        return len(tables)
+
     def arrow_named(self, name: str, parameters: dict[str, object] | None = None) -> pa.Table:
         """A named query (no placeholders) as an Arrow table: large loads build no pandas objects."""
         cursor = self.cursor()

@@ -8,8 +8,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from observatory.sorted_values import COMPARED_RUNS, SortedValues, _matching
 from observatory.sorted_values import PAY_PROBABILITIES as PROBABILITIES
-from observatory.sorted_values import SortedValues
 
 RNG = np.random.default_rng(7)
 ROWS = 4000
@@ -62,6 +62,9 @@ CASES = [
                        "sexes": ["F", "M"]}, "branch = 'b' AND region = '84'"),
     (("year",), {"year_from": 2020, "year_to": 2021, "regions": ["11"], "branches": ["c"]},
      "year >= 2020 AND region = '11' AND branch = 'c'"),
+    # Consecutive codes (a family's occupations: one range test) with a second filter of two.
+    (("year", "branch"), {"year_from": 2019, "year_to": 2021, "occupations": ["o2", "o3", "o4"],
+                          "regions": ["11", "93"]}, "occupation IN ('o2', 'o3', 'o4') AND region IN ('11', '93')"),
 ]
 
 
@@ -102,3 +105,17 @@ def test_enum_columns_and_rows_out_of_order_give_the_same_quantiles() -> None:
     expected = _index().quantiles(("year", "family"), parameters).sort_values(["year", "family"],
                                                                               na_position="last")
     pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("chosen", [[], [3], [0, 1, 2], [5, 9], [0, 255], [7, 8, 20, 21, 22, 40],
+                                    list(range(0, 4 * (COMPARED_RUNS + 1), 4)), list(range(256))])
+def test_allowed_codes_match_a_lookup_of_the_allowed_table(chosen: list[int]) -> None:
+    """Equalities, range tests over runs of consecutive codes, or the lookup past a few runs:
+    always the rows whose code is allowed (codes at 0 and 255 test the unsigned wrap)."""
+    codes = np.random.default_rng(len(chosen)).integers(0, 256, 50_000).astype(np.uint8)
+    allowed = np.zeros(256, dtype=bool)
+    allowed[chosen] = True
+    out, spare = np.empty(len(codes), dtype=bool), np.empty(len(codes), dtype=bool)
+    _matching(codes, allowed, out, spare)
+    assert np.array_equal(out, allowed[codes])
+    assert out.sum() == np.isin(codes, chosen).sum() > 0 or not chosen

@@ -104,30 +104,67 @@ def test_a_years_total_taken_from_its_trend_equals_its_own_query(warehouse, meas
 def test_a_years_total_waits_for_its_trend_being_built(warehouse, monkeypatch) -> None:
     """A tile's total asked while another piece of the page runs its trend waits for that run
     and reads its year from it: one query, the same table as the total's own query."""
-    import threading
-
     filters = Filters(year=2021, sex="F")
     alone = TableBuilder(warehouse).build("employees", (), "effectif", filters)
+    derived, runs = _asked_during_a_trend(warehouse, monkeypatch, "effectif", ("employees", (), "effectif"), filters)
+    assert [dims for dims, _counts in runs] == [("year",)]
+    pd.testing.assert_frame_equal(derived.frame, alone.frame, check_exact=False, rtol=1e-9)
+
+
+def _asked_during_a_trend(warehouse, monkeypatch, trend_measure: str, asked: tuple, filters: Filters):
+    """The table `asked` (dataset, dims, measure) built while another thread's ten-year trend of
+    `trend_measure` is held in its query; and each query run, as (dims, counts)."""
+    import threading
+
     builder = TableBuilder(warehouse)
     started, release = threading.Event(), threading.Event()
-    runs: list[tuple[str, ...]] = []
+    runs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     original = warehouse.run_named
 
     def held_run(name, parameters, identifiers, *args, **kwargs):
-        runs.append(tuple(identifiers["dims"]))
+        runs.append((tuple(identifiers["dims"]), tuple(parameters.get("counts", ()))))
         if identifiers["dims"] == ["year"]:
             started.set()
             assert release.wait(10)
         return original(name, parameters, identifiers, *args, **kwargs)
 
     monkeypatch.setattr(warehouse, "run_named", held_run)
-    trend = threading.Thread(target=builder.build, args=("employees", ("year",), "effectif", filters))
+    dataset = MEASURES[trend_measure].dataset
+    trend = threading.Thread(target=builder.build, args=(dataset, ("year",), trend_measure, filters))
     trend.start()
     assert started.wait(10)
-    threading.Timer(0.2, release.set).start()  # the total below asks while the trend still runs
-    derived = builder.build("employees", (), "effectif", filters)
+    threading.Timer(0.2, release.set).start()  # asked below while the trend still runs
+    table = builder.build(*asked, filters)
     trend.join(10)
-    assert runs == [("year",)]
+    return table, runs
+
+
+@pytest.mark.parametrize(("dataset", "headcount", "share", "dims"), [
+    ("employees", "effectif", "part_femmes", ("year",)),
+    ("employees", "etp", "part_55_plus", ("branch",)),
+    ("vacancies", "postes_ouverts", "postes_non_pourvus", ("year",)),
+])
+def test_a_headcount_reads_the_cells_of_every_count_once_built(warehouse, dataset: str, headcount: str,
+                                                               share: str, dims: tuple[str, ...]) -> None:
+    """A measure of the headcount alone, asked after one of every count of the same cells, reads
+    those cells (no second query) and publishes the table its own trimmed query gives."""
+    filters = Filters(year=2023, regions=("84",))
+    alone = TableBuilder(warehouse).build(dataset, dims, headcount, filters)
+    after = TableBuilder(warehouse)
+    after.build(dataset, dims, share, filters)
+    after.warehouse = _Refusing(warehouse)
+    derived = after.build(dataset, dims, headcount, filters)
+    pd.testing.assert_frame_equal(derived.frame, alone.frame, check_exact=False, rtol=1e-9)
+
+
+def test_a_headcount_waits_for_every_count_being_computed(warehouse, monkeypatch) -> None:
+    """Asked while a piece of the page computes every count of the same cells, the headcount
+    waits for that query rather than run its own."""
+    filters = Filters(year=2022, sex="F")
+    derived, runs = _asked_during_a_trend(warehouse, monkeypatch, "part_femmes", ("employees", ("year",), "effectif"),
+                                          filters)
+    assert len(runs) == 1 and runs[0][1] != ("n",)
+    alone = TableBuilder(warehouse).build("employees", ("year",), "effectif", filters)
     pd.testing.assert_frame_equal(derived.frame, alone.frame, check_exact=False, rtol=1e-9)
 
 

@@ -309,3 +309,25 @@ def test_a_counts_query_aggregates_only_what_the_measure_reads(warehouse: Wareho
                                                                                        "_key"))}
     expected |= {"fte"} if query == "employees_counts" else set()
     assert set(frame.columns) == expected
+
+
+def test_loading_the_tables_brings_the_database_into_memory(tmp_path, snapshot) -> None:
+    """What the app's start does before the first visitors: every table read once, so that
+    most of the database file sits in DuckDB's buffer pool, and a second load reads no more."""
+    import shutil
+
+    from observatory import snapshots
+
+    shutil.copytree(snapshot.path, tmp_path / "snapshots" / snapshot.id)
+    fresh = Warehouse(snapshots.load(snapshot.id, tmp_path))
+    memory = "SELECT memory_usage_bytes AS bytes FROM duckdb_memory() WHERE tag = 'BASE_TABLE'"
+    try:
+        before = int(fresh.run(memory)["bytes"][0])
+        assert fresh.load_tables() == len(fresh.table_rows) >= 30
+        loaded = int(fresh.run(memory)["bytes"][0])
+        size = (tmp_path / "snapshots" / snapshot.id / wh.DATABASE_FILE).stat().st_size
+        assert loaded > before and loaded >= 0.5 * size, (before, loaded, size)
+        fresh.load_tables()
+        assert int(fresh.run(memory)["bytes"][0]) == loaded
+    finally:
+        fresh.close()

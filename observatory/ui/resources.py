@@ -20,18 +20,20 @@ def _builder_for(snapshot_id: str) -> TableBuilder:
     # The process's long-lived objects (Streamlit, Plotly and pandas modules, the warehouse: about
     # 140 000) out of the collector's automatic passes from now on (observatory/collector.py).
     COLLECTOR.collect()
-    # Cold pay views take up to a second (exact quantiles over a million rows a year): build the
-    # default views of every page and year in the background, so that the first visitors find
-    # them ready (the builder's and the contents' caches are thread-safe).
+    # Cold pay views take up to a second (exact quantiles over a million rows a year): load the
+    # database and build the default views of every page and year in the background, so that
+    # the first visitors find them ready (the builder's and the contents' caches are thread-safe).
     if os.environ.get("OBSERVATORY_WARM", "1") != "0":
         threading.Thread(target=warm_up, args=(builder,), name="observatory-warm", daemon=True).start()
     return builder
 
 
 def warm_up(builder: TableBuilder) -> int:
-    """The pages' default views first (what the first visitor opens: a visitor asking for a
-    query the warm-up is running waits for it instead of running it again), then the default
-    tables, then the other prepared views. Returns how many were built."""
+    """The database's tables into memory (a few seconds), then the pages' default views (what
+    the first visitor opens: a visitor asking for a query the warm-up is running waits for it
+    instead of running it again), then the default tables, then the other prepared views.
+    Returns how many views were built."""
+    builder.warehouse.load_tables()
     first, *others = memo.warm_selections()
     built = memo.warm(builder, views.CONTENTS, [first]) + builder.warm() + memo.warm(builder, views.CONTENTS, others)
     COLLECTOR.collect()  # and the 300 000 of the prepared views

@@ -34,12 +34,40 @@ UNAVAILABLE = "Ce graphique n'a pas pu être calculé ; réessayez dans un insta
 def assembled(builder: TableBuilder, filters: Filters, tile_codes: Sequence[str],
               cards: Sequence[Callable[[], ChartCard | Notice]],
               sentences: Callable[[], tuple[str, ...]]) -> PageContent:
-    """A page's content, its pieces computed side by side (observatory.parallel): the tiles
-    first (their ten-year series give the year's totals that cards and findings read again),
-    the findings last."""
-    tiles = [partial(tile, builder, code, filters) for code in tile_codes]
-    pieces: list = parallel.gather([*tiles, *cards, sentences])
-    return PageContent(pieces[-1], tuple(pieces[len(tiles):-1]), tuple(pieces[:len(tiles)]))
+    """A page's content, its pieces computed side by side (observatory.parallel): first the tiles
+    that start a ten-year series (those give the year's totals that cards and findings read
+    again), then the cards, the tiles reading the same series, the findings last."""
+    leaders, followers = _tiles_by_start(tile_codes)
+    pieces: list = parallel.gather([*(partial(tile, builder, tile_codes[i], filters) for i in leaders), *cards,
+                                    *(partial(tile, builder, tile_codes[i], filters) for i in followers), sentences])
+    started = [*leaders, *followers]
+    after_cards = len(leaders) + len(cards)
+    tiles = [*pieces[:len(leaders)], *pieces[after_cards:-1]]
+    return PageContent(pieces[-1], tuple(pieces[len(leaders):after_cards]),
+                       tuple(tiles[started.index(i)] for i in range(len(tile_codes))))
+
+
+def _tiles_by_start(tile_codes: Sequence[str]) -> tuple[list[int], list[int]]:
+    """The tiles that start a query of their own, then those whose queries an earlier one
+    starts (positions in `tile_codes`). Pieces are started in order, as many at once as there
+    are workers: the followers go after the cards, so that workers run the cards' queries
+    instead of waiting for cells already being computed. A tile reading every count of a trimmed
+    query leads the tiles that read its headcount only (the builder serves them those cells)."""
+    reads = [_reads(code) for code in tile_codes]
+    started: set[tuple[str, bool]] = set()
+    leaders = []
+    for i in sorted(range(len(tile_codes)), key=lambda i: not any(every for _, every in reads[i])):
+        if not all(read in started or (read[0], True) in started for read in reads[i]):
+            leaders.append(i)
+            started.update(reads[i])
+    return leaders, [i for i in range(len(tile_codes)) if i not in leaders]
+
+
+def _reads(code: str) -> set[tuple[str, bool]]:
+    """The queries of a measure, each with whether it reads every count (trimmed queries)."""
+    measure = indicators.MEASURES[code]
+    return {(query, indicators.query_columns(query, measure.columns(query)).get("counts", ["n"]) != ["n"])
+            for query in measure.queries}
 
 
 def guarded(key: str, title: str, make: Callable[[], ChartCard]) -> ChartCard | Notice:
