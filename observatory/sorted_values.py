@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -271,10 +272,21 @@ def of(warehouse: Warehouse, query: str) -> SortedValues:
         return loaded[query]
 
 
-def with_quantiles(cells: pd.DataFrame, dims: tuple[str, ...], index: SortedValues,
-                   parameters: dict[str, object]) -> pd.DataFrame:
+# The quantiles of a request are computed beside its counts query (numpy and DuckDB both release
+# the GIL): a pay piece of a page waits for the longer of the two (a ten-year trend: 18 ms of
+# query, 15-30 ms of quantiles) instead of their sum. Its own threads: a quantile task asks for
+# nothing else, so it can never wait on a pool it occupies (observatory.parallel).
+_BESIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="observatory-quantiles")
+
+
+def quantiles_beside(warehouse: Warehouse, query: str, dims: tuple[str, ...],
+                     parameters: dict[str, object]) -> Future[pd.DataFrame]:
+    """The quantile columns of `query`'s cells over `dims`, computed in the background."""
+    return _BESIDE.submit(lambda: of(warehouse, query).quantiles(dims, parameters))
+
+
+def with_quantiles(cells: pd.DataFrame, dims: tuple[str, ...], quantiles: pd.DataFrame) -> pd.DataFrame:
     """A query's cells with their quantile columns (NaN where the cell has no value)."""
-    quantiles = index.quantiles(dims, parameters)
     if "year" in dims:
         quantiles["year"] = quantiles["year"].astype(cells["year"].dtype)
     return cells.merge(quantiles, on=list(dims), how="left")

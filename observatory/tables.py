@@ -217,11 +217,11 @@ class TableBuilder:
         """The cells of a named query, read from the smallest rollup that gives them."""
         source = rollups.choose(query, dims, parameters, self.warehouse.table_rows, self.warehouse.persons_rollup_exact)
         allowed = frozenset(indicators.DATASET_DIMENSIONS[_dataset_of(query)]).union(*source.identifiers.values())
+        quantiles = sorted_values.quantiles_beside(self.warehouse, query, dims, parameters) \
+            if query in sorted_values.INDEXES else None
         frame = self.warehouse.run_named(query, parameters, {"dims": list(dims), **source.identifiers}, allowed,
                                          source.fragments)
-        if query in sorted_values.INDEXES:
-            frame = sorted_values.with_quantiles(frame, dims, sorted_values.of(self.warehouse, query), parameters)
-        return frame
+        return frame if quantiles is None else sorted_values.with_quantiles(frame, dims, quantiles.result())
 
     def _year_of_trend(self, query: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int],
                        honoured: frozenset[str], columns: tuple[str, ...]) -> pd.DataFrame | None:

@@ -179,3 +179,32 @@ class _Refusing:
 
     def __getattr__(self, name: str):
         return getattr(self._warehouse, name)
+
+
+def test_pay_quantiles_are_computed_while_the_pay_query_runs(warehouse, monkeypatch) -> None:
+    """The quantiles of a pay request start beside its query (not after it): held in DuckDB, the
+    query sees them computed; the table is the one a builder gives without holding."""
+    import threading
+
+    from observatory import sorted_values
+
+    filters = Filters(year=2022, regions=("84",))
+    computed = threading.Event()
+    original_quantiles = sorted_values.SortedValues.quantiles
+
+    def noted(self, *args, **kwargs):
+        result = original_quantiles(self, *args, **kwargs)
+        computed.set()
+        return result
+
+    original_run = warehouse.run_named
+
+    def held_run(*args, **kwargs):
+        assert computed.wait(10), "quantiles not started beside the query"
+        return original_run(*args, **kwargs)
+
+    alone = TableBuilder(warehouse).build("employees", ("branch",), "salaire_median", filters)
+    monkeypatch.setattr(sorted_values.SortedValues, "quantiles", noted)
+    monkeypatch.setattr(warehouse, "run_named", held_run)
+    beside = TableBuilder(warehouse).build("employees", ("branch",), "salaire_median", filters)
+    pd.testing.assert_frame_equal(beside.frame, alone.frame)
