@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from observatory import export, indicators, reference, secrecy
+from observatory import formatting as fmt
 from observatory.filters import Filters
 from observatory.views import portrait
 from tests.app_support import HOSTILE, run_page, url_values, values_of
@@ -44,6 +45,10 @@ def test_portrait_tiles_and_pyramid(data_root, builder, query, selection) -> Non
         shown = pyramid.loc[pyramid["Âge"] == labels[row.age5], column].iloc[0]
         assert shown == values_of(frame.iloc[[row.Index]], "count")[0]
     assert any("62 et 64 ans" in c.value for c in app.caption), "the retirement assumption is stated"
+    published = frame.dropna(subset=["value"])
+    older = published.loc[published["age5"].isin(["55_59", "60_64", "65_plus"]), "value"].sum()
+    title = portrait.pyramid_card(builder, selection).frame.title
+    assert title.endswith(f"{fmt.percent(older / published['value'].sum())} des salariés ont 55 ans ou plus"), title
 
 
 def test_choosing_a_branch_sets_the_filter(data_root) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from observatory import charts, indicators, reference
@@ -49,14 +50,15 @@ def pyramid_card(builder: TableBuilder, filters: Filters) -> ChartCard:
     measure = indicators.MEASURES["effectif"]
     table = builder.build("employees", ("age5", "sex"), "effectif", replace(filters, sex=None))
     frame = table.frame
-    wide = frame.pivot_table(index="age5", columns="sex", values="value", aggfunc="first", dropna=False)
-    order = [code for code in dimension_labels("age5") if code in wide.index]
-    wide = wide.reindex(index=order, columns=["F", "M"])
+    # Bands in their order, women and men side by side (a lookup: pivot_table costs 6 ms here).
+    value_of = dict(zip(zip(frame["age5"], frame["sex"], strict=True), frame["value"], strict=True))
     labels = dimension_labels("age5")
-    rows = pd.DataFrame({"label": [labels[c] for c in order], "women": wide["F"].to_numpy(),
-                         "men": wide["M"].to_numpy()})
-    aged = wide.loc[[code for code in order if code in SENIOR_BANDS]]
-    older, everyone = aged.sum().sum(), wide.sum().sum()  # over the published cells only
+    order = [code for code in labels if (code, "F") in value_of or (code, "M") in value_of]
+    women, men = (np.array([value_of.get((code, sex), np.nan) for code in order], dtype=float) for sex in "FM")
+    rows = pd.DataFrame({"label": [labels[c] for c in order], "women": women, "men": men})
+    senior = np.array([code in SENIOR_BANDS for code in order], dtype=bool)
+    # Over the published cells only.
+    older, everyone = np.nansum(women[senior]) + np.nansum(men[senior]), np.nansum(women) + np.nansum(men)
     title = "Pyramide des âges"
     if everyone:
         title = f"Pyramide des âges : {fmt.percent(older / everyone)} des salariés ont 55 ans ou plus"
