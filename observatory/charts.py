@@ -123,10 +123,23 @@ def _figure(traces: list[dict], frame: Frame, height: int, *, left_labels: Seque
     extra_height = top + bottom - 160  # the height arguments assume the template's 90 + 70 margins
     # Built without plotly's property validation (a tenth of the cost; pages draw up to twelve
     # figures): tests/test_pages.py validates every figure of every page instead.
-    return go.Figure({"data": traces, "layout": {
+    return SealedFigure({"data": traces, "layout": {
         "template": TEMPLATE_JSON, "height": height + max(0, extra_height), "title": title,
         "annotations": [source], "margin": {"l": left, "r": right, "t": top, "b": bottom}, **layout}},
         _validate=False)
+
+
+class SealedFigure(go.Figure):
+    """A figure never changed once built (page contents are shared by sessions and reruns):
+    its dict, which Streamlit asks for at every rerun of every card (a deep copy and a walk of
+    each array), is made once. Readers must not change the dict either (Streamlit and plotly's
+    JSON and HTML writers only read it)."""
+
+    def to_dict(self) -> dict:
+        made = self.__dict__.get("_sealed_dict")
+        if made is None:
+            made = self.__dict__["_sealed_dict"] = super().to_dict()
+        return made
 
 
 def _legend_rows(names: Sequence[str], wide: bool) -> int:

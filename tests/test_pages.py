@@ -183,7 +183,8 @@ def test_warm_up_builds_each_page_default_view_for_every_year(warehouse) -> None
 @pytest.mark.parametrize("query", FILTER_SETS[:3])
 def test_every_figure_of_every_page_is_valid_plotly(builder, query) -> None:
     """Figures are built without plotly's validation (for speed): validate them all here. A
-    misspelt property raises, and the validated figure draws exactly the same thing."""
+    misspelt property raises, and the validated figure draws exactly the same thing; the
+    figure's dict, made once, is the one plotly makes."""
     import plotly.graph_objects as go
     import plotly.io as pio
 
@@ -196,6 +197,9 @@ def test_every_figure_of_every_page_is_valid_plotly(builder, query) -> None:
             drawn = json.loads(pio.to_json(card.figure, validate=False))
             validated = json.loads(pio.to_json(go.Figure(drawn), validate=False))
             assert validated == drawn, (page, card.key)
+            # Sealed: the dict every rerun sends is made once, and is the figure's own.
+            assert card.figure.to_dict() is card.figure.to_dict()
+            assert go.Figure.to_dict(card.figure) == card.figure.to_dict(), (page, card.key)
 
 
 def test_a_data_table_is_sent_only_once_its_panel_is_opened(data_root, builder) -> None:
