@@ -220,6 +220,9 @@ class Warehouse:
             "autoload_known_extensions": False,
             "autoinstall_known_extensions": False,
             "allow_community_extensions": False,
+            # The named queries join nothing but the ten-row SMIC table (on its right, as written):
+            # join ordering only costs their planning (0.4 ms a query, 8 % of a portrait's).
+            "disabled_optimizers": "join_order",
         })
         self._con.execute("SET allowed_directories = [$dir]", {"dir": str(snapshot.path)})
         self._con.execute("SET enable_external_access = false")

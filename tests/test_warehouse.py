@@ -51,6 +51,16 @@ def test_settings_are_locked(warehouse: Warehouse, sql: str) -> None:
         warehouse.run(sql)
 
 
+def test_join_ordering_is_off_and_the_only_join_keeps_its_written_order(warehouse: Warehouse) -> None:
+    """The warehouse skips join ordering (planning time): the named queries' only join puts the
+    SMIC table on the build side as written, whatever the optimizer."""
+    assert warehouse.run("SELECT current_setting('disabled_optimizers') AS s")["s"][0] == "join_order"
+    joins = [path.stem for path in wh.QUERIES_DIR.glob("*.sql")
+             if " JOIN " in wh.load_query(path.stem) and not path.stem.startswith("build_")]
+    assert joins == ["employees_per_employer"]
+    assert "LEFT JOIN smic" in wh.load_query("employees_per_employer")
+
+
 def test_slow_query_is_interrupted(warehouse: Warehouse) -> None:
     with pytest.raises(QueryTimeout):
         warehouse.run("SELECT count(*) FROM range(1000000000) a, range(1000000000) b", timeout_s=0.5)
