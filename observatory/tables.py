@@ -129,6 +129,14 @@ class TableBuilder:
                 self._tables.popitem(last=False)
         return table
 
+    def built(self, dataset: str, dimensions: tuple[str, ...], measure_code: str,
+              filters: Filters | None = None) -> ProtectedTable | None:
+        """The table of a request if it is already built (nothing is computed)."""
+        filters = (filters or Filters()).without_notices()
+        key = (self.snapshot_id, dataset, tuple(dimensions) or ("total",), measure_code, filters)
+        with self._lock:
+            return self._tables.get(key)
+
     def _build(self, dataset: str, dims: tuple[str, ...], measure_code: str, filters: Filters) -> ProtectedTable:
         measure = validate_request(dataset, dims, measure_code)
         years = (reference.YEARS[0], reference.YEARS[-1]) if "year" in dims else \
