@@ -219,3 +219,20 @@ def test_a_data_table_is_sent_only_once_its_panel_is_opened(data_root, builder) 
     assert trend.tolist() == values_of(expected, "count")
     app.query_params["annee"] = "2019"
     assert len(app.run().table) == len(panels)
+
+
+def test_warm_up_builds_the_first_visitors_views_before_loading_the_tables(warehouse, monkeypatch) -> None:
+    """At start the default views come first (what the first visitor waits for), then the
+    database is read into memory (1-3 s of both cores), then everything else."""
+    from observatory.tables import TableBuilder
+    from observatory.ui import resources
+    from observatory.views import memo
+
+    steps: list[str] = []
+    builder = TableBuilder(warehouse)
+    monkeypatch.setattr(memo, "warm", lambda _builder, _contents, selections: steps.append(
+        "default views" if selections == memo.warm_selections()[:1] else "other views") or 1)
+    monkeypatch.setattr(builder, "warm", lambda: steps.append("default tables") or 1)
+    monkeypatch.setattr(warehouse, "load_tables", lambda: steps.append("tables into memory") or 1)
+    assert resources.warm_up(builder) == 3
+    assert steps == ["default views", "tables into memory", "default tables", "other views"]
