@@ -30,7 +30,7 @@ sources: demo
 	$(BIN)/python -m observatory sources pull $(if $(MIRROR),--mirror $(MIRROR))
 
 run: demo
-	$(BIN)/streamlit run dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(BIN)/python -m observatory.ui.serve --address 127.0.0.1 --port $(PORT)
 
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "Chromium absent ($(CHROMIUM)) et apt-get indisponible : installez-le."; exit 1; }

@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from observatory.collector import COLLECTOR
-from observatory.ui import shell
+from observatory.ui import resources, shell
 
 st.set_page_config(page_title="Observatoire de la cohésion sociale", page_icon="📊", layout="wide")
 
-navigation = st.navigation(shell.pages())
-shell.render_frame(navigation.url_path)
-navigation.run()
+with resources.VISITS.running():  # the background warm-up waits meanwhile
+    navigation = st.navigation(shell.pages())
+    shell.render_frame(navigation.url_path)
+    navigation.run()
 COLLECTOR.after_rerun()  # the garbage collector's full passes between reruns, not in them

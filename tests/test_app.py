@@ -73,3 +73,16 @@ def test_reset_clears_the_url(data_root) -> None:
     assert "branche" not in app.query_params
     assert app.session_state["filtre_branche"] == []
     assert app.session_state["filtre_annee"] == "2025"
+
+
+def test_the_server_prepares_the_landing_page_before_its_first_visitor(data_root, monkeypatch) -> None:
+    """`make run` (observatory.ui.serve) builds the landing page before the server listens: the
+    first visitor's run reads it from the shared caches and computes nothing."""
+    from observatory import views
+    from observatory.ui import serve
+
+    assert serve.prepare() is not None
+    monkeypatch.setitem(views.CONTENTS, serve.LANDING, lambda *_args: pytest.fail("landing page computed again"))
+    app = _run(data_root)
+    assert not app.exception
+    assert len(app.metric) >= 6 and app.title[0].value == "Vue d'ensemble"

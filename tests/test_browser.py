@@ -1,4 +1,5 @@
-"""The app in a real browser: Playwright drives Debian's Chromium against `streamlit run` on
+"""The app in a real browser: Playwright drives Debian's Chromium against the app's server as
+`make run` starts it (observatory.ui.serve: `streamlit run` once the landing page is built) on
 127.0.0.1, on the session's seeded snapshot. What AppTest cannot see is checked here: the URL
 in the address bar, reloads, page changes through the sidebar, clicks on Plotly bars, the CSV
 file the browser saves, the figure as Plotly draws (and exports) it, hostile links."""
@@ -41,12 +42,12 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(data_root: Path) -> Iterator[str]:
-    """`streamlit run dashboard.py` on a free local port; stopped at the end of the module."""
+    """The app's server (`make run`'s command) on a free local port; stopped at the end of the module."""
     port = _free_port()
     env = {**os.environ, "OBSERVATORY_DATA_DIR": str(data_root), "OBSERVATORY_WARM": "0"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-m", "observatory.ui.serve", "--address", "127.0.0.1", "--port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -61,7 +62,7 @@ def server(data_root: Path) -> Iterator[str]:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                pytest.fail(f"streamlit did not start:\n{output[-3000:]}")
+                pytest.fail(f"the server did not start:\n{output[-3000:]}")
             time.sleep(0.3)
         yield base
     finally:

@@ -230,9 +230,54 @@ def test_warm_up_builds_the_first_visitors_views_before_loading_the_tables(wareh
 
     steps: list[str] = []
     builder = TableBuilder(warehouse)
-    monkeypatch.setattr(memo, "warm", lambda _builder, _contents, selections: steps.append(
+    monkeypatch.setattr(memo, "warm", lambda _builder, _contents, selections, pause: steps.append(
         "default views" if selections == memo.warm_selections()[:1] else "other views") or 1)
     monkeypatch.setattr(builder, "warm", lambda: steps.append("default tables") or 1)
     monkeypatch.setattr(warehouse, "load_tables", lambda: steps.append("tables into memory") or 1)
     assert resources.warm_up(builder) == 3
     assert steps == ["default views", "tables into memory", "default tables", "other views"]
+
+
+def test_the_warm_up_waits_while_a_visitors_page_is_computed(warehouse, monkeypatch) -> None:
+    """On two cores a warm-up computing other pages doubled a fresh server's first visitor's
+    wait: it starts no view while a visitor's rerun runs, and goes on once it has ended."""
+    import threading
+    import time
+
+    from observatory.cards import PageContent
+    from observatory.tables import TableBuilder
+    from observatory.ui import resources
+    from observatory.views import memo
+
+    builder = TableBuilder(warehouse)
+    built: list[Filters] = []
+    page = {"essai": lambda _builder, selection: built.append(selection) or PageContent((), (), ())}
+    monkeypatch.setattr(resources.views, "CONTENTS", page)
+    monkeypatch.setattr(memo, "warm_selections", lambda: [Filters(), Filters(sex="F")])
+    monkeypatch.setattr(builder, "warm", lambda: 0)
+    monkeypatch.setattr(warehouse, "load_tables", lambda: 0)
+    warm = threading.Thread(target=resources.warm_up, args=(builder,))
+    with resources.VISITS.running():
+        warm.start()
+        time.sleep(0.5)
+        assert built == [], "a view was built while a visitor's page ran"
+    warm.join(10)
+    assert built == [Filters(), Filters(sex="F")]
+    assert resources.VISITS.wait_idle(0.1)
+
+
+def test_the_warm_up_waits_for_a_quiet_moment_after_a_visitors_rerun() -> None:
+    """A visitor who just saw a page often changes a filter again: the warm-up waits until no
+    rerun has run for the quiet period, and never longer than its timeout."""
+    import time
+
+    from observatory.ui.resources import Visits
+
+    visits = Visits(quiet_s=0.3)
+    assert visits.wait_idle(0.01), "idle before any visitor"
+    with visits.running():
+        assert not visits.wait_idle(0.2), "a rerun is running"
+    assert not visits.wait_idle(0.05), "the quiet period has not passed"
+    started = time.monotonic()
+    assert visits.wait_idle(2.0)
+    assert 0.15 <= time.monotonic() - started <= 1.5

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -24,20 +28,69 @@ def _builder_for(snapshot_id: str) -> TableBuilder:
     # database and build the default views of every page and year in the background, so that
     # the first visitors find them ready (the builder's and the contents' caches are thread-safe).
     if os.environ.get("OBSERVATORY_WARM", "1") != "0":
-        threading.Thread(target=warm_up, args=(builder,), name="observatory-warm", daemon=True).start()
+        threading.Thread(target=_warm_in_background, args=(builder,), name="observatory-warm", daemon=True).start()
     return builder
+
+
+class Visits:
+    """Visitors' reruns, so that the warm-up gives way to them: on two cores, a warm-up computing
+    other pages beside a fresh server's first visitor doubled that visitor's wait."""
+
+    def __init__(self, quiet_s: float = 2.0) -> None:
+        self.quiet_s = quiet_s  # after a rerun, a visitor often changes a filter again soon
+        self._running = 0
+        self._last = -float("inf")  # monotonic time of the last rerun's end
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        with self._changed:
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._running -= 1
+                self._last = time.monotonic()
+                self._changed.notify_all()
+
+    def wait_idle(self, timeout_s: float = 10.0) -> bool:
+        """Wait until no visitor's rerun has run for `quiet_s` (at most `timeout_s`: under
+        constant traffic the warm-up still moves on). Whether it is idle."""
+        deadline = time.monotonic() + timeout_s
+        with self._changed:
+            while True:
+                now = time.monotonic()
+                quiet_at = self._last + self.quiet_s
+                if self._running == 0 and now >= quiet_at:
+                    return True
+                if now >= deadline:
+                    return False
+                self._changed.wait(min(deadline, quiet_at if self._running == 0 else deadline) - now)
+
+
+VISITS = Visits()
+
+
+def _warm_in_background(builder: TableBuilder) -> None:
+    try:
+        warm_up(builder)
+    except Exception as error:  # a process stopping mid warm-up (its pools shut), a broken snapshot
+        logging.getLogger(__name__).warning("préchauffage interrompu : %s", error)
 
 
 def warm_up(builder: TableBuilder) -> int:
     """The pages' default views first (what the first visitor opens: a visitor asking for a
     query the warm-up is running waits for it instead of running it again), then the database's
     tables into memory (1-3 s; before the first views, they slowed the first visitor's by 2-3 s
-    on two cores), then the default tables, then the other prepared views. Returns how many
-    views were built."""
+    on two cores), then the default tables, then the other prepared views; before each step it
+    waits while visitors' pages are computed. Returns how many views were built."""
     first, *others = memo.warm_selections()
-    built = memo.warm(builder, views.CONTENTS, [first])
+    built = memo.warm(builder, views.CONTENTS, [first], pause=VISITS.wait_idle)
+    VISITS.wait_idle()
     builder.warehouse.load_tables()
-    built += builder.warm() + memo.warm(builder, views.CONTENTS, others)
+    VISITS.wait_idle()
+    built += builder.warm() + memo.warm(builder, views.CONTENTS, others, pause=VISITS.wait_idle)
     COLLECTOR.collect()  # and the 300 000 of the prepared views
     return built
 

@@ -50,13 +50,15 @@ def warm_selections() -> list[Filters]:
 
 
 def warm(builder: TableBuilder, contents: dict[str, Callable[[TableBuilder, Filters], PageContent]],
-         selections: list[Filters] | None = None) -> int:
+         selections: list[Filters] | None = None, pause: Callable[[], object] = lambda: None) -> int:
     """Build the pages' contents for `selections` (default: `warm_selections()`) ahead of the
-    visitors; the ten-year trends of a selection are shared by all its years. Returns how many
+    visitors; the ten-year trends of a selection are shared by all its years. `pause` is called
+    before each view (the app waits there while visitors' pages are computed). Returns how many
     page views were built."""
     built = 0
     for selection in selections if selections is not None else warm_selections():
         for page, build in contents.items():
+            pause()
             try:
                 page_content(page, builder, selection, build)
             except secrecy.PopulationTooSmall:
