@@ -115,13 +115,12 @@ class TableBuilder:
               filters: Filters | None = None) -> ProtectedTable:
         """The protected table of a request. A repeated request returns the same object, shared by
         every caller: read `frame`, or take `published()` (a copy) to change anything."""
-        filters = (filters or Filters()).without_notices()
-        dims = tuple(dimensions) or ("total",)
-        key = (self.snapshot_id, dataset, dims, measure_code, filters)
+        key = self._table_key(dataset, dimensions, measure_code, filters)
         with self._lock:
             if key in self._tables:
                 self._tables.move_to_end(key)
                 return self._tables[key]
+        _snapshot, _dataset, dims, _code, filters = key
         table = self._build(dataset, dims, measure_code, filters)
         with self._lock:
             self._tables[key] = table
@@ -132,10 +131,14 @@ class TableBuilder:
     def built(self, dataset: str, dimensions: tuple[str, ...], measure_code: str,
               filters: Filters | None = None) -> ProtectedTable | None:
         """The table of a request if it is already built (nothing is computed)."""
-        filters = (filters or Filters()).without_notices()
-        key = (self.snapshot_id, dataset, tuple(dimensions) or ("total",), measure_code, filters)
         with self._lock:
-            return self._tables.get(key)
+            return self._tables.get(self._table_key(dataset, dimensions, measure_code, filters))
+
+    def _table_key(self, dataset: str, dimensions: tuple[str, ...] | list[str], measure_code: str,
+                   filters: Filters | None) -> tuple[str, str, tuple[str, ...], str, Filters]:
+        """A request as the table cache names it (no dimension: the total; notices ignored)."""
+        return (self.snapshot_id, dataset, tuple(dimensions) or ("total",), measure_code,
+                (filters or Filters()).without_notices())
 
     def _build(self, dataset: str, dims: tuple[str, ...], measure_code: str, filters: Filters) -> ProtectedTable:
         measure = validate_request(dataset, dims, measure_code)

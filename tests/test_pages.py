@@ -230,8 +230,12 @@ def test_warm_up_builds_the_first_visitors_views_before_loading_the_tables(wareh
 
     steps: list[str] = []
     builder = TableBuilder(warehouse)
-    monkeypatch.setattr(memo, "warm", lambda _builder, _contents, selections, pause: steps.append(
-        "default views" if selections == memo.warm_selections()[:1] else "other views") or 1)
+    def warm(_builder, _contents, selections, pause) -> int:
+        assert pause == resources.VISITS.wait_idle, "each prepared view waits for the visitors"
+        steps.append("default views" if selections == memo.warm_selections()[:1] else "other views")
+        return 1
+
+    monkeypatch.setattr(memo, "warm", warm)
     monkeypatch.setattr(builder, "warm", lambda: steps.append("default tables") or 1)
     monkeypatch.setattr(warehouse, "load_tables", lambda: steps.append("tables into memory") or 1)
     assert resources.warm_up(builder) == 3

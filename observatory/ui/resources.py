@@ -66,7 +66,8 @@ class Visits:
                     return True
                 if now >= deadline:
                     return False
-                self._changed.wait(min(deadline, quiet_at if self._running == 0 else deadline) - now)
+                wake = min(deadline, quiet_at) if self._running == 0 else deadline  # else: notified
+                self._changed.wait(wake - now)
 
 
 VISITS = Visits()

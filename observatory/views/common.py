@@ -87,7 +87,10 @@ def value_or_none(value: object) -> float | None:
 def by_year(builder: TableBuilder, measure_code: str, filters: Filters) -> dict[int, float | None]:
     """Published value of each year (None where secret)."""
     measure = indicators.MEASURES[measure_code]
-    table = builder.build(measure.dataset, ("year",), measure_code, filters)
+    return _values_by_year(builder.build(measure.dataset, ("year",), measure_code, filters))
+
+
+def _values_by_year(table: ProtectedTable) -> dict[int, float | None]:
     return {int(y): value_or_none(v) for y, v in zip(table.frame["year"], table.frame["value"], strict=True)}
 
 
@@ -103,11 +106,9 @@ def total(builder: TableBuilder, measure_code: str, filters: Filters) -> float |
     (the findings of a page ask for a dozen totals, ~1 ms each)."""
     measure = indicators.MEASURES[measure_code]
     trend = builder.built(measure.dataset, ("year",), measure_code, filters)
-    if trend is not None:
-        frame = trend.frame
-        year = frame.loc[frame["year"].astype(int) == filters.effective_year, "value"]
-        if len(year) and not pd.isna(year.iloc[0]):
-            return float(year.iloc[0])
+    published = None if trend is None else _values_by_year(trend).get(filters.effective_year)
+    if published is not None:
+        return published
     table = builder.build(measure.dataset, (), measure_code, filters)
     return value_or_none(table.frame["value"].iloc[0])
 
