@@ -8,6 +8,7 @@ as a value: a bar of length zero labelled "secret", grey, and "secret" in the ho
 
 from __future__ import annotations
 
+import copy
 import math
 import textwrap
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from _plotly_utils.utils import convert_to_base64  # what plotly's to_dict applies to arrays
 
 from observatory import formatting as fmt
 from observatory import frames, reference, secrecy
@@ -125,21 +127,35 @@ def _figure(traces: list[dict], frame: Frame, height: int, *, left_labels: Seque
     # figures): tests/test_pages.py validates every figure of every page instead.
     return SealedFigure({"data": traces, "layout": {
         "template": TEMPLATE_JSON, "height": height + max(0, extra_height), "title": title,
-        "annotations": [source], "margin": {"l": left, "r": right, "t": top, "b": bottom}, **layout}},
-        _validate=False)
+        "annotations": [source], "margin": {"l": left, "r": right, "t": top, "b": bottom}, **layout}})
 
 
 class SealedFigure(go.Figure):
-    """A figure never changed once built (page contents are shared by sessions and reruns):
-    its dict, which Streamlit asks for at every rerun of every card (a deep copy and a walk of
-    each array), is made once. Readers must not change the dict either (Streamlit and plotly's
-    JSON and HTML writers only read it)."""
+    """A figure never changed once built (page contents are shared by sessions and reruns),
+    kept as the plain dict it was written as. Plotly's objects are built from it only if
+    something reads them (tests, a map's trace list): a page's figures cost it 5 ms of Python
+    otherwise. Its dict, which Streamlit asks for at every rerun of every card, is made once, as
+    plotly would (arrays as typed base64 arrays). Readers must not change the dict either
+    (Streamlit and plotly's JSON and HTML writers only read it)."""
+
+    def __init__(self, spec: dict) -> None:
+        self.__dict__["_spec"] = spec  # plotly's own __init__ runs on first use (__getattr__)
 
     def to_dict(self) -> dict:
         made = self.__dict__.get("_sealed_dict")
         if made is None:
-            made = self.__dict__["_sealed_dict"] = super().to_dict()
+            made = copy.deepcopy(self.__dict__["_spec"])
+            convert_to_base64(made)
+            self.__dict__["_sealed_dict"] = made
         return made
+
+    def __getattr__(self, name: str) -> object:
+        """Anything else of plotly's (figure.data, figure.layout...): the objects, built once."""
+        if name.startswith("__") or "_built" in self.__dict__:
+            raise AttributeError(name)
+        self.__dict__["_built"] = True
+        super().__init__(self.__dict__["_spec"], _validate=False)
+        return getattr(self, name)
 
 
 def _legend_rows(names: Sequence[str], wide: bool) -> int:
@@ -300,10 +316,15 @@ def quantile_chart(rows: pd.DataFrame, frame: Frame, smic: float | None = None) 
                    xaxis=_value_axis("eur"))
 
 
+def trace_types(figure: go.Figure) -> list[str]:
+    """The type of each trace, read from the figure's dict (a sealed figure builds no objects)."""
+    return [trace.get("type", "scatter") for trace in figure.to_dict()["data"]]
+
+
 def export_config(filename: str, figure: go.Figure | None = None) -> dict:
     """Plotly toolbar: no logo, no selection tools, a PNG export named like the card's CSV. On a
     map the mouse wheel scrolls the page instead of zooming the map."""
-    on_map = figure is not None and any(trace.type in ("choropleth", "scattergeo") for trace in figure.data)
+    on_map = figure is not None and any(kind in ("choropleth", "scattergeo") for kind in trace_types(figure))
     return {
         **({"scrollZoom": False} if on_map else {}),
         "displaylogo": False,

@@ -209,12 +209,9 @@ class TableBuilder:
     def _known(self, query: str, dims: tuple[str, ...], parameters: dict[str, object]
                ) -> tuple[pd.DataFrame | None, Future | None]:
         """Cells of the request already computed, or being computed (call with the lock held).
-        A request trimmed to the headcount is also served by the same cells with every count:
-        a portrait's headcount and share tiles read one ten-year query, not two."""
-        keys = [self._cells_key(query, dims, parameters)]
-        if query in indicators.TRIMMED_QUERIES and parameters.get("counts") == ["n"]:
-            every = {**parameters, **indicators.query_columns(query, indicators.TRIMMED_QUERIES[query])}
-            keys.append(self._cells_key(query, dims, every))
+        A request is also served by cells with more columns (every count of a trimmed query,
+        the quantiles): a portrait's headcount and share tiles read one ten-year query, not two."""
+        keys = [self._cells_key(query, dims, wider) for wider in _wider(query, parameters)]
         for key in keys:
             if key in self._cells:
                 self._cells.move_to_end(key)
@@ -229,7 +226,7 @@ class TableBuilder:
         source = rollups.choose(query, dims, parameters, self.warehouse.table_rows, self.warehouse.persons_rollup_exact)
         allowed = frozenset(indicators.DATASET_DIMENSIONS[_dataset_of(query)]).union(*source.identifiers.values())
         quantiles = sorted_values.quantiles_beside(self.warehouse, query, dims, parameters) \
-            if query in sorted_values.INDEXES else None
+            if parameters.get("quantiles") else None
         frame = self.warehouse.run_named(query, parameters, {"dims": list(dims), **source.identifiers}, allowed,
                                          source.fragments)
         return frame if quantiles is None else sorted_values.with_quantiles(frame, dims, quantiles.result())
@@ -296,6 +293,16 @@ def _parameters(query: str, filters: Filters, years: tuple[int, int], honoured: 
                 columns: tuple[str, ...]) -> dict[str, object]:
     """A query's parameters: the filters', and which of its aggregates to compute."""
     return {**filters.sql_parameters(years[0], years[1], honoured), **indicators.query_columns(query, columns)}
+
+
+def _wider(query: str, parameters: dict[str, object]) -> list[dict[str, object]]:
+    """The request's parameters, then those of requests whose cells hold its columns and more."""
+    variants = [parameters]
+    if query in indicators.TRIMMED_QUERIES and parameters.get("counts") == ["n"]:
+        variants.append({**parameters, "counts": list(indicators.TRIMMED_QUERIES[query])})
+    if parameters.get("quantiles") is False:
+        variants += [{**variant, "quantiles": True} for variant in variants]
+    return variants
 
 
 def _dataset_of(query: str) -> str:

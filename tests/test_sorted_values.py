@@ -62,6 +62,11 @@ CASES = [
                        "sexes": ["F", "M"]}, "branch = 'b' AND region = '84'"),
     (("year",), {"year_from": 2020, "year_to": 2021, "regions": ["11"], "branches": ["c"]},
      "year >= 2020 AND region = '11' AND branch = 'c'"),
+    # One branch: read from its own rows (SortedValues._split), broken down by itself or others.
+    (("branch",), {"year_from": 2019, "year_to": 2021, "branches": ["a"]}, "branch = 'a'"),
+    (("year", "occupation"), {"year_from": 2019, "year_to": 2021, "branches": ["c"], "sexes": ["M"]},
+     "branch = 'c' AND sex = 'M'"),
+    (("total",), {"year_from": 2021, "year_to": 2021, "branches": ["b"]}, "year = 2021 AND branch = 'b'"),
     # Consecutive codes (a family's occupations: one range test) with a second filter of two.
     (("year", "branch"), {"year_from": 2019, "year_to": 2021, "occupations": ["o2", "o3", "o4"],
                           "regions": ["11", "93"]}, "occupation IN ('o2', 'o3', 'o4') AND region IN ('11', '93')"),
@@ -87,6 +92,22 @@ def test_quantiles_equal_quantile_cont(dims: tuple[str, ...], parameters: dict, 
 def test_a_filter_that_keeps_nobody_gives_no_cell() -> None:
     got = _index().quantiles(("branch",), {"year_from": 2020, "year_to": 2020, "regions": ["99"]})
     assert got.empty and list(got.columns) == ["branch", *PROBABILITIES]
+
+
+def test_one_branch_is_read_from_its_own_rows(monkeypatch) -> None:
+    """A request filtered on one branch walks that branch's rows only, not the whole table; an
+    unknown branch gives no cell."""
+    index = _index()
+    walked: list[int] = []
+    kept_rows = SortedValues._kept_rows
+
+    def counted(self, start, stop, parameters):
+        walked.append(len(self.value))
+        return kept_rows(self, start, stop, parameters)
+    monkeypatch.setattr(SortedValues, "_kept_rows", counted)
+    index.quantiles(("year",), {"year_from": 2019, "year_to": 2021, "branches": ["b"], "sexes": ["F"]})
+    assert walked == [int((DATA["branch"] == "b").sum())]
+    assert index.quantiles(("year",), {"year_from": 2019, "year_to": 2021, "branches": ["z"]}).empty
 
 
 def test_a_year_outside_the_data_gives_no_cell() -> None:

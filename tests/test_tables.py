@@ -232,3 +232,40 @@ def test_pay_quantiles_are_computed_while_the_pay_query_runs(warehouse, monkeypa
     monkeypatch.setattr(warehouse, "run_named", held_run)
     beside = TableBuilder(warehouse).build("employees", ("branch",), "salaire_median", filters)
     pd.testing.assert_frame_equal(beside.frame, alone.frame)
+
+
+@pytest.mark.parametrize(("dataset", "without", "with_quantiles", "dims"), [
+    ("vacancies", "postes_non_pourvus", "delai_median", ("year",)),
+    ("vacancies", "part_difficile", "delai_median", ("occupation",)),
+    ("employees", "salaire_moyen", "salaire_median", ("year",)),
+    ("employees", "ecart_salarial_fh", "salaire_d9", ("branch",)),
+])
+def test_quantiles_are_walked_only_for_measures_that_read_them(warehouse, monkeypatch, dataset: str, without: str,
+                                                               with_quantiles: str, dims: tuple[str, ...]) -> None:
+    """A measure that reads no quantile does not walk the sorted values; one that does, asked next
+    over the same cells, gets its quantiles (not the cells cached without them); and the first,
+    asked again of a builder that holds the cells with quantiles, reads those (no query)."""
+    from observatory import sorted_values
+
+    filters = Filters(year=2023, regions=("84",))
+    walked: list[tuple[str, ...]] = []
+    beside = sorted_values.quantiles_beside
+
+    def counted(warehouse, query, dims, parameters):
+        walked.append(dims)
+        return beside(warehouse, query, dims, parameters)
+    monkeypatch.setattr(sorted_values, "quantiles_beside", counted)
+    builder = TableBuilder(warehouse)
+    plain = builder.build(dataset, dims, without, filters)
+    assert walked == []
+    quantile = builder.build(dataset, dims, with_quantiles, filters)
+    assert walked == [dims]
+    expected = TableBuilder(warehouse).build(dataset, dims, with_quantiles, filters)
+    pd.testing.assert_frame_equal(quantile.frame, expected.frame, check_exact=False, rtol=1e-9)
+    assert quantile.frame["value"].notna().any()
+
+    after = TableBuilder(warehouse)
+    after.build(dataset, dims, with_quantiles, filters)
+    after.warehouse = _Refusing(warehouse)
+    pd.testing.assert_frame_equal(after.build(dataset, dims, without, filters).frame, plain.frame,
+                                  check_exact=False, rtol=1e-9)

@@ -8,7 +8,7 @@ from dataclasses import replace
 import streamlit as st
 
 from observatory.cards import ChartCard, Notice, PageContent, Tile
-from observatory.charts import export_config
+from observatory.charts import export_config, trace_types
 from observatory.ui import filter_bar, shell
 
 SELECTION_ATTRIBUTE = {"branch": "branches", "region": "regions", "occupation": "occupations"}
@@ -40,7 +40,7 @@ def chart_card(card: ChartCard | Notice) -> None:
             return
         chart_key = f"graphique_{card.key}"
         if card.select in SELECTION_ATTRIBUTE:
-            kind = card.figure.data[0].type if card.figure.data else "bar"
+            kind = next(iter(trace_types(card.figure)), "bar")
             target = card.click_target or {"scatter": "un point"}.get(kind, "une barre")
             st.plotly_chart(card.figure, theme=None, key=chart_key, selection_mode="points",
                             on_select=lambda: _apply_selection(chart_key, card.select or ""),
