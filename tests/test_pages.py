@@ -285,3 +285,25 @@ def test_the_warm_up_waits_for_a_quiet_moment_after_a_visitors_rerun() -> None:
     started = time.monotonic()
     assert visits.wait_idle(2.0)
     assert 0.15 <= time.monotonic() - started <= 1.5
+
+
+@pytest.mark.parametrize("page", ["app_pages/portrait.py", "app_pages/territoires.py", "app_pages/recrutement.py"])
+def test_drawing_a_page_builds_no_plotly_objects(data_root, monkeypatch, page) -> None:
+    """A page's figures reach the browser from the dicts they are written as (charts.SealedFigure):
+    building plotly's objects for them costs a page 5 ms of Python. Fails if the page, a card's
+    renderer or the export reads a figure through plotly's objects."""
+    from observatory import charts
+    from tests.app_support import run_page
+
+    built: list[str] = []
+    materialise = charts.SealedFigure.__getattr__
+
+    def recorded(figure, name: str):
+        if "_built" not in figure.__dict__ and not name.startswith("__"):
+            built.append(name)
+        return materialise(figure, name)
+    monkeypatch.setattr(charts.SealedFigure, "__getattr__", recorded)
+    app = run_page(page, {"annee": ["2023"], "region": ["84"]})
+    assert not app.exception
+    assert len(app.get("plotly_chart")) >= 2
+    assert built == []
