@@ -55,20 +55,30 @@ class SortedValues:
     """Values sorted by (year, value), with their filter and dimension columns dictionary-encoded
     to small integers."""
 
-    def __init__(self, years: Iterable[pa.Table], probabilities: dict[str, float]) -> None:
-        """`years`: the rows (year, value, then the columns), one table per year in increasing
-        order, each encoded as it comes (the strings of one year only are in memory at a time);
-        `probabilities`: quantile column -> probability."""
+    def __init__(self, value: np.ndarray, codes: dict[str, np.ndarray], values: dict[str, np.ndarray],
+                 first_rows: dict[int, int], probabilities: dict[str, float], *, split: bool = True) -> None:
+        """`value`: the values in (year, value) order; `codes`: each column's code per row;
+        `values`: each column's value per code; `first_rows`: a year -> its first row;
+        `probabilities`: quantile column -> probability; `split`: keep each branch's rows apart."""
+        self.value, self.codes, self.values = value, codes, values
         self.probabilities = probabilities
+        self._first_rows = first_rows
+        self._end = len(value)
+        self._branches = self._split(BY_BRANCH) if split and BY_BRANCH in codes else {}
+
+    @classmethod
+    def from_tables(cls, years: Iterable[pa.Table], probabilities: dict[str, float]) -> SortedValues:
+        """`years`: the rows (year, value, then the columns), one table per year in increasing
+        order, each encoded as it comes (the strings of one year only are in memory at a time)."""
         value_parts: list[np.ndarray] = []
         code_parts: dict[str, list[np.ndarray]] = {}
         labels: dict[str, dict[str | None, int]] = {}
-        self._first_rows: dict[int, int] = {}  # a year -> its first row
+        first_rows: dict[int, int] = {}
         rows = 0
         for table in years:
             if not table.num_rows:
                 continue
-            self._first_rows[int(table["year"][0].as_py())] = rows
+            first_rows[int(table["year"][0].as_py())] = rows
             rows += table.num_rows
             values = table["value"].to_numpy().astype(np.float64)
             order = None if np.all(values[1:] >= values[:-1]) else np.argsort(values, kind="stable")
@@ -81,17 +91,13 @@ class SortedValues:
                 local = [known.setdefault(v, len(known)) for v in encoded.dictionary.to_pylist()]
                 local.append(known.setdefault(None, len(known)))  # a null code
                 indices = pc.fill_null(encoded.indices, len(local) - 1).to_numpy()
-                codes = np.array(local, dtype=np.uint16)[indices]
-                code_parts.setdefault(name, []).append(codes if order is None else codes[order])
-        self._end = rows
-        self.value = np.concatenate(value_parts) if value_parts else np.array([], dtype=np.float64)
-        self.codes: dict[str, np.ndarray] = {}
-        self.values: dict[str, np.ndarray] = {}
-        for name, parts in code_parts.items():
-            dtype = np.uint8 if len(labels[name]) <= 1 << 8 else np.uint16
-            self.codes[name] = np.concatenate(parts).astype(dtype)
-            self.values[name] = np.array(list(labels[name]), dtype=object)
-        self._branches = self._split(BY_BRANCH) if BY_BRANCH in self.codes else {}
+                row_codes = np.array(local, dtype=np.uint16)[indices]
+                code_parts.setdefault(name, []).append(row_codes if order is None else row_codes[order])
+        value = np.concatenate(value_parts) if value_parts else np.array([], dtype=np.float64)
+        codes = {name: np.concatenate(parts).astype(np.uint8 if len(labels[name]) <= 1 << 8 else np.uint16)
+                 for name, parts in code_parts.items()}
+        values = {name: np.array(list(known), dtype=object) for name, known in labels.items()}
+        return cls(value, codes, values, first_rows, probabilities)
 
     @property
     def nbytes(self) -> int:
@@ -114,13 +120,9 @@ class SortedValues:
                 continue
             years = year_of_row[start:stop]  # in order: a run of rows per year
             bounds = np.searchsorted(years, [*first_years, first_years[-1] + 1])
-            present = np.flatnonzero(np.diff(bounds))
-            part = SortedValues.__new__(SortedValues)
-            part.probabilities, part.values, part._branches = self.probabilities, self.values, {}
-            part.value, part.codes = value[start:stop], {name: c[start:stop] for name, c in codes.items()}
-            part._first_rows = {first_years[i]: int(bounds[i]) for i in present}
-            part._end = int(stop - start)
-            parts[code] = part
+            first_rows = {first_years[i]: int(bounds[i]) for i in np.flatnonzero(np.diff(bounds))}
+            parts[code] = SortedValues(value[start:stop], {name: c[start:stop] for name, c in codes.items()},
+                                       self.values, first_rows, self.probabilities, split=False)
         return parts
 
     def quantiles(self, dims: tuple[str, ...], parameters: dict[str, object]) -> pd.DataFrame:
@@ -310,7 +312,8 @@ def of(warehouse: Warehouse, query: str) -> SortedValues:
         if query not in loaded:
             index = INDEXES[query]
             years = warehouse.arrow_named(index.years_query)["year"].to_pylist()
-            loaded[query] = SortedValues((warehouse.arrow_named(index.table_query, {"year": year}) for year in years),
+            loaded[query] = SortedValues.from_tables((warehouse.arrow_named(index.table_query, {"year": year})
+                                                      for year in years),
                                          index.probabilities)
         return loaded[query]
 

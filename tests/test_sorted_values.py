@@ -31,8 +31,8 @@ DATA.loc[DATA.index[:30], "value"] = 1800.0  # ties
 
 def _index() -> SortedValues:
     ordered = DATA.sort_values(["year", "value"], kind="stable")
-    return SortedValues((pa.Table.from_pandas(ordered[ordered["year"] == year], preserve_index=False)
-                         for year in sorted(ordered["year"].unique())), PROBABILITIES)
+    return SortedValues.from_tables((pa.Table.from_pandas(ordered[ordered["year"] == year], preserve_index=False)
+                                     for year in sorted(ordered["year"].unique())), PROBABILITIES)
 
 
 def _duckdb(dims: tuple[str, ...], where: str) -> pd.DataFrame:
@@ -119,8 +119,8 @@ def test_enum_columns_and_rows_out_of_order_give_the_same_quantiles() -> None:
     come unsorted is sorted again rather than read wrong."""
     shuffled = DATA.sample(frac=1, random_state=3)
     coded = shuffled.astype({c: "category" for c in DATA.columns if c not in ("year", "value")})
-    index = SortedValues((pa.Table.from_pandas(coded[coded["year"] == year], preserve_index=False)
-                          for year in (2019, 2020, 2021)), PROBABILITIES)
+    index = SortedValues.from_tables((pa.Table.from_pandas(coded[coded["year"] == year], preserve_index=False)
+                                      for year in (2019, 2020, 2021)), PROBABILITIES)
     parameters = {"year_from": 2019, "year_to": 2021, "sexes": ["F"]}
     got = index.quantiles(("year", "family"), parameters).sort_values(["year", "family"], na_position="last")
     expected = _index().quantiles(("year", "family"), parameters).sort_values(["year", "family"],
