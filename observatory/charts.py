@@ -149,6 +149,10 @@ class SealedFigure(go.Figure):
             self.__dict__["_sealed_dict"] = made
         return made
 
+    def __reduce__(self) -> tuple:
+        """Copied or pickled as the dict it is (plotly's own would add its grid fields to it)."""
+        return SealedFigure, (self.__dict__["_spec"],)
+
     def __getattr__(self, name: str) -> object:
         """Anything else of plotly's (figure.data, figure.layout...): the objects, built once."""
         if name.startswith("__") or "_built" in self.__dict__:

@@ -185,6 +185,8 @@ def test_every_figure_of_every_page_is_valid_plotly(builder, query) -> None:
     """Figures are built without plotly's validation (for speed): validate them all here. A
     misspelt property raises, and the validated figure draws exactly the same thing; the
     figure's dict, made once, is the one plotly makes."""
+    import copy
+
     import plotly.graph_objects as go
     import plotly.io as pio
 
@@ -200,6 +202,7 @@ def test_every_figure_of_every_page_is_valid_plotly(builder, query) -> None:
             # Sealed: the dict every rerun sends is made once, and is the figure's own.
             assert card.figure.to_dict() is card.figure.to_dict()
             assert go.Figure.to_dict(card.figure) == card.figure.to_dict(), (page, card.key)
+            assert copy.deepcopy(card.figure).to_dict() == card.figure.to_dict(), (page, card.key)
 
 
 def test_a_data_table_is_sent_only_once_its_panel_is_opened(data_root, builder) -> None:
