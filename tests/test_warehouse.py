@@ -61,6 +61,11 @@ def test_join_ordering_is_off_and_the_only_join_keeps_its_written_order(warehous
     assert "LEFT JOIN smic" in wh.load_query("employees_per_employer")
 
 
+def test_a_query_runs_on_one_thread(warehouse: Warehouse) -> None:
+    """Pages run their queries side by side, one thread each (warehouse.Limits says why)."""
+    assert warehouse.run("SELECT current_setting('threads') AS n")["n"][0] == 1
+
+
 def test_slow_query_is_interrupted(warehouse: Warehouse) -> None:
     with pytest.raises(QueryTimeout):
         warehouse.run("SELECT count(*) FROM range(1000000000) a, range(1000000000) b", timeout_s=0.5)
