@@ -6,9 +6,9 @@ Each page is driven by Streamlit's AppTest (the script as the server runs it, th
 build and serialise every element included; the browser's drawing is not). A journey of filter
 changes is played once ("après changement": the first time each view is asked, the query
 cache holding only what earlier steps computed), then replayed `repeat` times ("vue répétée").
-By default the database's tables are first read into memory, as the app's start does
-(Warehouse.load_tables), and every view is cold: computed for the first time. With --warm,
-the app's whole background warm-up runs first (the load, then the prepared views), as on a
+By default the database's tables are first read into memory with the sorted values and the
+noise table, as the app's start does (TableBuilder.load), and every view is cold: computed for
+the first time. With --warm, the app's whole background warm-up runs first (the load, then the prepared views), as on a
 server that has been up a while; with --unloaded, nothing is read ahead (a server's first
 seconds: each query's first read of a table's blocks costs it more). The naive pandas baseline of each measure, measured
 in the same process, is in bench/queries.py (pages are built from those measures).
@@ -135,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
             resources.warm_up(builder)
             print(f"préchauffage : {time.perf_counter() - started:.1f} s")
         elif not unloaded:
-            builder.warehouse.load_tables()
-            print(f"chargement des tables en mémoire : {time.perf_counter() - started:.1f} s")
+            builder.load()
+            print(f"chargement (tables, valeurs triées, bruit) : {time.perf_counter() - started:.1f} s")
         mode = "préchauffé" if warm else "à froid, base non chargée" if unloaded else "à froid, base chargée"
         print(f"Pages via AppTest, parcours de {len(JOURNEY)} vues ({mode}) :")
         chosen = [name for name in PAGES if not os.environ.get("BENCH_PAGES")

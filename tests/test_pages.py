@@ -242,7 +242,7 @@ def test_warm_up_builds_the_first_visitors_views_before_loading_the_tables(wareh
 
     monkeypatch.setattr(memo, "warm", warm)
     monkeypatch.setattr(builder, "warm", lambda: steps.append("default tables") or 1)
-    monkeypatch.setattr(warehouse, "load_tables", lambda: steps.append("tables into memory") or 1)
+    monkeypatch.setattr(builder, "load", lambda: steps.append("tables into memory"))
     assert resources.warm_up(builder) == 3
     assert steps == ["default views", "tables into memory", "default tables", "other views"]
 
@@ -264,7 +264,7 @@ def test_the_warm_up_waits_while_a_visitors_page_is_computed(warehouse, monkeypa
     monkeypatch.setattr(resources.views, "CONTENTS", page)
     monkeypatch.setattr(memo, "warm_selections", lambda: [Filters(), Filters(sex="F")])
     monkeypatch.setattr(builder, "warm", lambda: 0)
-    monkeypatch.setattr(warehouse, "load_tables", lambda: 0)
+    monkeypatch.setattr(builder, "load", lambda: None)
     warm = threading.Thread(target=resources.warm_up, args=(builder,))
     with resources.VISITS.running():
         warm.start()

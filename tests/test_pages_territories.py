@@ -80,3 +80,30 @@ def test_territoires_with_boundaries_draws_the_regions(with_sources, monkeypatch
     codes = {data[0] for trace in figure["data"] for data in trace.get("customdata", [])}
     assert codes == set(reference.regions()["code"])
     # (a click on a region is exercised in a real browser: tests/test_browser.py)
+
+
+def test_a_regions_view_computes_its_pieces_side_by_side(builder, monkeypatch) -> None:
+    """The map, the eighteen totals of the region's profile and the findings are one batch of
+    pieces (observatory.parallel), not one after the other; the profile reads the same totals."""
+    from observatory import parallel
+    from observatory.views import common
+
+    batches: list[int] = []
+    gather = parallel.gather
+
+    def recorded(makers):
+        batches.append(len(makers))
+        return gather(makers)
+    monkeypatch.setattr(parallel, "gather", recorded)
+    selection = Filters(year=2023, regions=("84",))
+    content = territories.content(builder, selection)
+    assert batches[0] == 2 * len(territories.PROFILE_MEASURES) + 2
+    profile = next(card for card in content.cards if card.key == "region_france")
+    shown = profile.data.frame.set_index("Indicateur")
+    for code in territories.PROFILE_MEASURES:
+        measure = indicators.MEASURES[code]
+        try:
+            expected = common.total(builder, code, selection)
+        except secrecy.PopulationTooSmall:
+            expected = None
+        assert shown.loc[measure.label].iloc[0] == fmt.by_unit(expected, measure.unit), code

@@ -9,6 +9,7 @@ import pytest
 from observatory import secrecy
 from observatory.filters import Filters
 from observatory.indicators import MEASURES
+from observatory.secrecy import DEFAULT
 from observatory.tables import DEFAULT_VIEWS, TableBuilder, TableRequestError
 
 
@@ -269,3 +270,16 @@ def test_quantiles_are_walked_only_for_measures_that_read_them(warehouse, monkey
     after.warehouse = _Refusing(warehouse)
     pd.testing.assert_frame_equal(after.build(dataset, dims, without, filters).frame, plain.frame,
                                   check_exact=False, rtol=1e-9)
+
+
+def test_load_reads_what_a_process_reads_once(warehouse, monkeypatch) -> None:
+    """The app's start (and bench/pages.py) read ahead what the first view asking for it would
+    otherwise pay: the tables into memory, every index of sorted values, the noise table."""
+    from observatory import sorted_values
+
+    loaded: list[str] = []
+    monkeypatch.setattr(warehouse, "load_tables", lambda: loaded.append("tables") or 0)
+    monkeypatch.setattr(sorted_values, "of", lambda _warehouse, query: loaded.append(query))
+    monkeypatch.setattr(secrecy, "perturbation_table", lambda config: loaded.append(f"noise {config is DEFAULT}"))
+    TableBuilder(warehouse).load()
+    assert loaded == ["tables", *sorted_values.INDEXES, "noise True"]

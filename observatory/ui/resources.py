@@ -83,13 +83,14 @@ def _warm_in_background(builder: TableBuilder) -> None:
 def warm_up(builder: TableBuilder) -> int:
     """The pages' default views first (what the first visitor opens: a visitor asking for a
     query the warm-up is running waits for it instead of running it again), then the database's
-    tables into memory (1-3 s; before the first views, they slowed the first visitor's by 2-3 s
-    on two cores), then the default tables, then the other prepared views; before each step it
-    waits while visitors' pages are computed. Returns how many views were built."""
+    tables into memory with what else a process reads once (TableBuilder.load, 1-3 s; before
+    the first views, it slowed the first visitor's by 2-3 s on two cores), then the default
+    tables, then the other prepared views; before each step it waits while visitors' pages are
+    computed. Returns how many views were built."""
     first, *others = memo.warm_selections()
     built = memo.warm(builder, views.CONTENTS, [first], pause=VISITS.wait_idle)
     VISITS.wait_idle()
-    builder.warehouse.load_tables()
+    builder.load()
     VISITS.wait_idle()
     built += builder.warm() + memo.warm(builder, views.CONTENTS, others, pause=VISITS.wait_idle)
     COLLECTOR.collect()  # and the 300 000 of the prepared views
