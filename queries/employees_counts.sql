@@ -8,14 +8,16 @@
 -- Params: the filter parameters of filtered_employees ($year_from ... $sizes), $counts.
 -- Returns: {dims}, then for each count X of $counts: X, X_employers (employers with X > 0),
 -- X_top (largest employer's X), X_key (cell key); then fte (sum).
+-- The columns are named by the $counts list itself: a lambda testing every column bound 12 %
+-- slower.
 WITH per_employer AS (
     {per_employer}
 )
 SELECT {dims},
-    sum(COLUMNS(lambda c: list_contains($counts, c))),
-    count_if(COLUMNS(lambda c: list_contains($counts, c)) > 0) AS '\0_employers',
-    max(COLUMNS(lambda c: list_contains($counts, c))) AS '\0_top',
-    sum(COLUMNS(lambda c: list_contains(list_transform($counts, lambda x: x || '_key'), c))),
+    sum(COLUMNS($counts)),
+    count_if(COLUMNS($counts) > 0) AS '\0_employers',
+    max(COLUMNS($counts)) AS '\0_top',
+    sum(COLUMNS(list_transform($counts, lambda x: x || '_key'))),
     sum(fte) AS fte
 FROM per_employer
 GROUP BY {dims}
