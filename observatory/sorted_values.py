@@ -43,8 +43,8 @@ INDEXES: dict[str, Index] = {
     "vacancies_counts": Index("sorted_delays", "vacancies_years", {"delay_median": 0.5}),
 }
 # The column whose rows are also kept apart per value (SortedValues._split): pages filter on one
-# branch more than on anything else. At full scale the pay's copy costs 160 MB and 0.3 s at load;
-# a branch's ten-year median trend then takes 0.1-3 ms instead of 8-28.
+# branch more than on anything else. At full scale the pay's copy costs 160 MB and 0.6 s at load
+# (0.5 -> 1.1 s); a branch's ten-year median trend then takes 0.1-3 ms instead of 8-28.
 BY_BRANCH = "branch"
 # Filter parameter (as Filters.sql_parameters names it) -> column it restricts.
 FILTER_COLUMNS: dict[str, str] = {"branches": "branch", "regions": "region", "occupations": "occupation",
@@ -312,9 +312,8 @@ def of(warehouse: Warehouse, query: str) -> SortedValues:
         if query not in loaded:
             index = INDEXES[query]
             years = warehouse.arrow_named(index.years_query)["year"].to_pylist()
-            loaded[query] = SortedValues.from_tables((warehouse.arrow_named(index.table_query, {"year": year})
-                                                      for year in years),
-                                         index.probabilities)
+            tables = (warehouse.arrow_named(index.table_query, {"year": year}) for year in years)
+            loaded[query] = SortedValues.from_tables(tables, index.probabilities)
         return loaded[query]
 
 
