@@ -220,7 +220,7 @@ class TableBuilder:
         """Cells of the request already computed, or being computed (call with the lock held).
         A request is also served by cells with more columns (every count of a trimmed query,
         the quantiles): a portrait's headcount and share tiles read one ten-year query, not two."""
-        keys = [self._cells_key(query, dims, wider) for wider in _wider(query, parameters)]
+        keys = [self._cells_key(query, dims, wider) for wider in wider_requests(query, parameters)]
         for key in keys:
             if key in self._cells:
                 self._cells.move_to_end(key)
@@ -304,8 +304,10 @@ def _parameters(query: str, filters: Filters, years: tuple[int, int], honoured: 
     return {**filters.sql_parameters(years[0], years[1], honoured), **indicators.query_columns(query, columns)}
 
 
-def _wider(query: str, parameters: dict[str, object]) -> list[dict[str, object]]:
-    """The request's parameters, then those of requests whose cells hold its columns and more."""
+def wider_requests(query: str, parameters: dict[str, object]) -> list[dict[str, object]]:
+    """The request's parameters, then those of requests whose cells hold its columns and more
+    (every count of a trimmed query, the quantiles): cells the builder serves it from. Fewer
+    variants, a wider request."""
     variants = [parameters]
     if query in indicators.TRIMMED_QUERIES and parameters.get("counts") == ["n"]:
         variants.append({**parameters, "counts": list(indicators.TRIMMED_QUERIES[query])})

@@ -312,3 +312,35 @@ def test_drawing_a_page_builds_no_plotly_objects(data_root, monkeypatch, page) -
     assert not app.exception
     assert len(app.get("plotly_chart")) >= 2
     assert built == []
+
+
+@pytest.mark.parametrize("page", ["portrait", "recruitment", "overview", "training"])
+def test_the_tiles_that_follow_are_served_by_those_that_lead(warehouse, page) -> None:
+    """Tiles that start a query go first; each of the others is then served by the cells they
+    computed (a builder that refuses every query still builds it: the leaders' requests are the
+    wider ones, quantiles included), and the page shows its tiles in its own order."""
+    import importlib
+
+    from observatory.tables import TableBuilder
+    from observatory.views import common
+
+    module = importlib.import_module(f"observatory.views.{page}")
+    codes = module.TILE_MEASURES
+    leaders, followers = common._tiles_by_start(codes)
+    assert sorted(leaders + followers) == list(range(len(codes))) and followers
+    filters = Filters(year=2023, branches=("eclat",))
+    builder = TableBuilder(warehouse)
+    for i in leaders:
+        common.tile(builder, codes[i], filters)
+
+    class Refusing:
+        def run_named(self, *args, **kwargs):
+            raise AssertionError("a follower ran a query")
+
+        def __getattr__(self, name: str):
+            return getattr(warehouse, name)
+    builder.warehouse = Refusing()
+    for i in followers:
+        common.tile(builder, codes[i], filters)
+    content = module.content(TableBuilder(warehouse), filters)
+    assert [tile.code for tile in content.tiles] == list(codes)

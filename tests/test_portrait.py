@@ -124,19 +124,3 @@ def test_exported_text_is_escaped(data_root, builder) -> None:
     content = portrait.content(builder, Filters(branches=("eclat",)))
     page = export.page_html("<script>alert(1)</script>", "<b>x</b>", content, ["<img src=x>"], dt.datetime.now())
     assert "<script>alert(1)</script>" not in page and "<img src=x>" not in page
-
-
-def test_tiles_start_with_every_count_and_come_back_in_page_order(builder) -> None:
-    """The tiles that start a query go first, a tile of every employee count before those of
-    the headcount alone (which then read its cells); the page still shows them in its order."""
-    from observatory.views.common import _reads, _tiles_by_start
-
-    leaders, followers = _tiles_by_start(portrait.TILE_MEASURES)
-    assert sorted(leaders + followers) == list(range(len(portrait.TILE_MEASURES)))
-    codes = [portrait.TILE_MEASURES[i] for i in leaders]
-    assert codes[0] == "part_femmes" and "effectif" not in codes and "salaire_median" in codes
-    started = set().union(*(_reads(code) for code in codes))
-    for i in followers:
-        assert all(read in started or (read[0], True) in started for read in _reads(portrait.TILE_MEASURES[i]))
-    content = portrait.content(builder, Filters(year=2023, branches=("eclat",)))
-    assert [tile.code for tile in content.tiles] == list(portrait.TILE_MEASURES)

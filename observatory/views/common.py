@@ -25,7 +25,7 @@ from observatory.cards import (
 )
 from observatory.charts import Frame
 from observatory.filters import Filters
-from observatory.tables import DIMENSION_LABELS, ProtectedTable, TableBuilder, dimension_labels
+from observatory.tables import DIMENSION_LABELS, ProtectedTable, TableBuilder, dimension_labels, wider_requests
 from observatory.warehouse import QueryError
 
 UNAVAILABLE = "Ce graphique n'a pas pu être calculé ; réessayez dans un instant."
@@ -48,26 +48,28 @@ def assembled(builder: TableBuilder, filters: Filters, tile_codes: Sequence[str]
 
 
 def _tiles_by_start(tile_codes: Sequence[str]) -> tuple[list[int], list[int]]:
-    """The tiles that start a query of their own, then those whose queries an earlier one
-    starts (positions in `tile_codes`). Pieces are started in order, as many at once as there
-    are workers: the followers go after the cards, so that workers run the cards' queries
-    instead of waiting for cells already being computed. A tile reading every count of a trimmed
-    query leads the tiles that read its headcount only (the builder serves them those cells)."""
-    reads = [_reads(code) for code in tile_codes]
-    started: set[tuple[str, bool]] = set()
+    """The tiles that start a query of their own, then those whose cells an earlier one starts
+    (positions in `tile_codes`). Pieces are started in order, as many at once as there are
+    workers: the followers go after the cards, so that workers run the cards' queries instead of
+    waiting for cells already being computed. The widest requests lead (every count before the
+    headcount alone, quantiles before none): the builder serves the narrower ones from their
+    cells (tables.wider_requests)."""
+    requests = [_requests(code) for code in tile_codes]
+    started: set[tuple[str, str]] = set()
     leaders = []
-    for i in sorted(range(len(tile_codes)), key=lambda i: not any(every for _, every in reads[i])):
-        if not all(read in started or (read[0], True) in started for read in reads[i]):
+    for i in sorted(range(len(tile_codes)),
+                    key=lambda i: sum(len(wider_requests(query, asked)) for query, asked in requests[i])):
+        if not all(any((query, repr(sorted(wider.items()))) in started for wider in wider_requests(query, asked))
+                   for query, asked in requests[i]):
             leaders.append(i)
-            started.update(reads[i])
+            started.update((query, repr(sorted(asked.items()))) for query, asked in requests[i])
     return leaders, [i for i in range(len(tile_codes)) if i not in leaders]
 
 
-def _reads(code: str) -> set[tuple[str, bool]]:
-    """The queries of a measure, each with whether it reads every count (trimmed queries)."""
+def _requests(code: str) -> list[tuple[str, dict[str, object]]]:
+    """Each query of a measure with what the measure asks of it beyond the filters."""
     measure = indicators.MEASURES[code]
-    return {(query, indicators.query_columns(query, measure.columns(query)).get("counts", ["n"]) != ["n"])
-            for query in measure.queries}
+    return [(query, dict(indicators.query_columns(query, measure.columns(query)))) for query in measure.queries]
 
 
 def guarded(key: str, title: str, make: Callable[[], ChartCard]) -> ChartCard | Notice:
