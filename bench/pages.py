@@ -8,10 +8,11 @@ changes is played once ("après changement": the first time each view is asked, 
 cache holding only what earlier steps computed), then replayed `repeat` times ("vue répétée").
 By default the database's tables are first read into memory with the sorted values and the
 noise table, as the app's start does (TableBuilder.load), and every view is cold: computed for
-the first time. With --warm, the app's whole background warm-up runs first (the load, then the prepared views), as on a
-server that has been up a while; with --unloaded, nothing is read ahead (a server's first
-seconds: each query's first read of a table's blocks costs it more). The naive pandas baseline of each measure, measured
-in the same process, is in bench/queries.py (pages are built from those measures).
+the first time. With --warm, the app's whole background warm-up runs first (the load, then the
+prepared views), as on a server that has been up a while; with --unloaded, nothing is read
+ahead (a server's first seconds: each query's first read of a table's blocks costs it more).
+The naive pandas baseline of each measure, measured in the same process, is in
+bench/queries.py (pages are built from those measures).
 """
 
 from __future__ import annotations
