@@ -173,7 +173,8 @@ def command_table(args: argparse.Namespace) -> int:
 
 def command_ptable(args: argparse.Namespace) -> int:
     secrecy.write_perturbation_table()
-    print(f"Table de perturbation écrite : {secrecy.PTABLE_FILE}")
+    secrecy.write_magnitude_table()
+    print(f"Tables de bruit écrites : {secrecy.PTABLE_FILE} (effectifs), {secrecy.MTABLE_FILE} (sommes)")
     return 0
 
 
@@ -224,7 +225,7 @@ def parser() -> argparse.ArgumentParser:
     table.add_argument("--format", choices=["csv", "json"], default="csv")
     table.set_defaults(run=command_table)
 
-    ptable = commands.add_parser("ptable", help="régénérer la table de perturbation")
+    ptable = commands.add_parser("ptable", help="régénérer les tables de bruit (effectifs et sommes)")
     ptable.set_defaults(run=command_ptable)
     return root
 

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from observatory import secrecy, sorted_values
-from observatory.secrecy import ProtectedCount
+from observatory import sorted_values
 
 # Dimensions each dataset can be grouped by ("total" is the single all-rows cell).
 DATASET_DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -29,7 +28,8 @@ DATASET_FILTERS: dict[str, frozenset[str]] = {
     "training": frozenset({"branches", "regions", "occupations", "sex", "age_bands", "employer_sizes"}),
 }
 
-Compute = Callable[[dict[str, pd.DataFrame], secrecy.SecrecyConfig], ProtectedCount]
+# A measure's published values from the published cells of its queries (NaN: secret).
+Compute = Callable[[dict[str, pd.DataFrame]], np.ndarray]
 
 # Counts queries that aggregate only what a measure reads (employees_counts.sql says why): n
 # alone (headcounts, rates over the headcount) or every count with its secrecy inputs. Two sizes,
@@ -90,81 +90,77 @@ class Measure:
 
 
 # --- building blocks ----------------------------------------------------------------------
+# Each reads the published cells of its queries (observatory/protection.py: counts, sums at the
+# scale of their published count, quantiles, NaN where secret) and nothing else: a figure is
+# secret when any value it is made of is.
 
-def _count(query: str, prefix: str) -> Derivation:
-    def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
-        return secrecy.protect_count(cells[query], prefix, config)
-    return Derivation(compute, ((query, (prefix,)),))
+def _published(cells: dict[str, pd.DataFrame], query: str, column: str) -> np.ndarray:
+    return cells[query][column].to_numpy(dtype=float)
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray, share: bool = False) -> np.ndarray:
+    """numerator / denominator where the denominator is published and positive (a share is
+    kept within [0, 1]: the two counts carry different noises)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(denominator > 0, numerator / denominator, np.nan)
+    return np.clip(value, 0.0, 1.0) if share else value
+
+
+def _count(query: str, column: str) -> Derivation:
+    return Derivation(lambda cells: _published(cells, query, column), ((query, (column,)),))
 
 
 def _share(query: str, numerator: str, denominator: str = "n") -> Derivation:
-    def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
-        frame = cells[query]
-        return secrecy.share(secrecy.protect_count(frame, numerator, config),
-                             secrecy.protect_count(frame, denominator, config))
+    def compute(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+        return _ratio(_published(cells, query, numerator), _published(cells, query, denominator), share=True)
     return Derivation(compute, ((query, (numerator, denominator)),))
 
 
-def _statistic(query: str, column: str, count: str = "n", scale: str | None = None) -> Derivation:
-    """A statistic (quantile, mean) published only where its population passes the rules."""
-    def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
-        frame = cells[query]
-        ok = secrecy.cells_pass(frame, count, config=config)
-        value = frame[column].to_numpy(dtype=float)
-        if scale:
-            value = value / frame[scale].to_numpy(dtype=float)
-        ok = ok & np.isfinite(value)
-        return ProtectedCount(np.where(ok, value, np.nan), ok)
-    return Derivation(compute, ((query, tuple(c for c in (count, column, scale) if c)),))
+def _total(query: str, total: str, count: str = "n") -> Derivation:
+    """A total (ETP, hours, cost): its perturbed sum at the scale of the published count."""
+    return Derivation(lambda cells: _published(cells, query, total), ((query, (count, total)),))
 
 
-def _per_unit_total(query: str, total: str, count: str = "n") -> Derivation:
-    """A total (ETP, hours, cost) published as its mean per unit times the published count, so
-    that it carries the count's noise and differencing two totals reveals no exact sum."""
-    def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
-        frame = cells[query]
-        published = secrecy.protect_count(frame, count, config)
-        n = frame[count].to_numpy(dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mean = np.where(n > 0, frame[total].to_numpy(dtype=float) / np.where(n > 0, n, 1), 0.0)
-        return ProtectedCount(np.where(published.ok, mean * published.value, np.nan), published.ok)
+def _mean(query: str, total: str, count: str = "n") -> Derivation:
+    """A mean per unit: the published total over the published count (for one cell, the
+    perturbed sum over the true count)."""
+    def compute(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+        return _ratio(_published(cells, query, total), _published(cells, query, count))
     return Derivation(compute, ((query, (count, total)),))
 
 
-def _turnover(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
-    frame = cells["employees_counts"]
-    hired = secrecy.protect_count(frame, "hired", config)
-    left = secrecy.protect_count(frame, "left", config)
-    base = secrecy.protect_count(frame, "n", config)
-    ok = hired.ok & left.ok & base.ok & (np.nan_to_num(base.value) > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = (hired.value + left.value) / 2 / base.value
-    return ProtectedCount(np.where(ok, value, np.nan), ok)
+def _quantile(query: str, column: str, count: str = "n", scale: str | None = None) -> Derivation:
+    """A quantile (of pay, of delays), published where its population is; over `scale` (the
+    SMIC of the year) for a ratio."""
+    def compute(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+        value = _published(cells, query, column)
+        return value if scale is None else _ratio(value, _published(cells, query, scale))
+    return Derivation(compute, ((query, tuple(c for c in (count, column, scale) if c)),))
 
 
-def _gender_gap(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
-    """(mean men - mean women) / mean men, when both sexes pass the rules on their own."""
-    frame = cells["employees_pay"]
-    women = secrecy.cells_pass(frame, "n_women", "women", config)
-    men = secrecy.cells_pass(frame, "n_men", "men", config)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = (frame["mean_men"].to_numpy(dtype=float) - frame["mean_women"].to_numpy(dtype=float)) \
-            / frame["mean_men"].to_numpy(dtype=float)
-    ok = women & men & np.isfinite(value)
-    return ProtectedCount(np.where(ok, value, np.nan), ok)
+def _per_hour(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+    return _ratio(_published(cells, "training_counts", "cost"), _published(cells, "training_counts", "hours"))
+
+
+def _turnover(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+    movements = _published(cells, "employees_counts", "hired") + _published(cells, "employees_counts", "left")
+    return _ratio(movements / 2, _published(cells, "employees_counts", "n"))
+
+
+def _gender_gap(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+    """(mean men - mean women) / mean men, when the paid women and men are each published."""
+    men = _ratio(_published(cells, "employees_pay", "pay_men"), _published(cells, "employees_pay", "men"))
+    women = _ratio(_published(cells, "employees_pay", "pay_women"), _published(cells, "employees_pay", "women"))
+    return _ratio(men - women, men)
 
 
 def _cross_share(numerator_query: str, numerator: str, denominator_query: str, denominator: str,
                  add_numerator: bool = False) -> Derivation:
     """A rate whose two counts come from two datasets, cells matched on the dimensions."""
-    def compute(cells: dict[str, pd.DataFrame], config: secrecy.SecrecyConfig) -> ProtectedCount:
-        num = secrecy.protect_count(cells[numerator_query], numerator, config)
-        den = secrecy.protect_count(cells[denominator_query], denominator, config)
-        base_value = den.value + (num.value if add_numerator else 0)
-        ok = num.ok & den.ok & (np.nan_to_num(base_value) > 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = np.clip(num.value / base_value, 0.0, 1.0)
-        return ProtectedCount(np.where(ok, value, np.nan), ok)
+    def compute(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+        num = _published(cells, numerator_query, numerator)
+        base = _published(cells, denominator_query, denominator) + (num if add_numerator else 0)
+        return _ratio(num, base, share=True)
     return Derivation(compute, ((numerator_query, (numerator,)), (denominator_query, (denominator,))))
 
 
@@ -181,7 +177,7 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
             ("employees_counts",), _count("employees_counts", "n")),
     Measure("etp", "employees", "Équivalents temps plein", "fte",
             "Somme des quotités de travail (ETP) des personnes présentes.",
-            ("employees_counts",), _per_unit_total("employees_counts", "fte")),
+            ("employees_counts",), _total("employees_counts", "fte")),
     Measure("part_femmes", "employees", "Part des femmes", "share",
             "Femmes parmi les personnes présentes.", ("employees_counts",),
             _share("employees_counts", "women")),
@@ -209,31 +205,32 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
             "Personnes sorties au cours de l'année.", ("employees_counts",),
             _count("employees_counts", "left")),
     Measure("salaire_median", "employees", "Salaire médian brut mensuel EQTP", "eur",
-            "Médiane. " + _PAY_NOTE, ("employees_pay",), _statistic("employees_pay", "median")),
+            "Médiane. " + _PAY_NOTE, ("employees_pay",), _quantile("employees_pay", "median")),
     Measure("salaire_d1", "employees", "1er décile du salaire brut EQTP", "eur",
             "10 % des salariés gagnent moins. " + _PAY_NOTE, ("employees_pay",),
-            _statistic("employees_pay", "d1")),
+            _quantile("employees_pay", "d1")),
     Measure("salaire_q1", "employees", "1er quartile du salaire brut EQTP", "eur",
             "25 % des salariés gagnent moins. " + _PAY_NOTE, ("employees_pay",),
-            _statistic("employees_pay", "q1")),
+            _quantile("employees_pay", "q1")),
     Measure("salaire_q3", "employees", "3e quartile du salaire brut EQTP", "eur",
             "75 % des salariés gagnent moins. " + _PAY_NOTE, ("employees_pay",),
-            _statistic("employees_pay", "q3")),
+            _quantile("employees_pay", "q3")),
     Measure("salaire_d9", "employees", "9e décile du salaire brut EQTP", "eur",
             "90 % des salariés gagnent moins. " + _PAY_NOTE, ("employees_pay",),
-            _statistic("employees_pay", "d9")),
+            _quantile("employees_pay", "d9")),
     Measure("salaire_moyen", "employees", "Salaire moyen brut mensuel EQTP", "eur",
-            "Moyenne. " + _PAY_NOTE, ("employees_pay",), _statistic("employees_pay", "mean")),
+            "Moyenne. " + _PAY_NOTE, ("employees_pay",), _mean("employees_pay", "pay_sum")),
     Measure("ratio_smic", "employees", "Salaire médian rapporté au SMIC", "ratio",
             "Salaire médian brut EQTP divisé par le SMIC mensuel brut (35 h) de l'année, moyenne "
             "des taux en vigueur pondérée par leur durée.", ("employees_pay",),
-            _statistic("employees_pay", "median", scale="smic")),
+            _quantile("employees_pay", "median", scale="smic")),
     Measure("part_proche_smic", "employees", "Part rémunérée près du SMIC", "share",
             "Part des salariés dont le salaire brut EQTP est inférieur à 1,1 SMIC de l'année. "
             + _PAY_NOTE, ("employees_pay",), _share("employees_pay", "near_smic")),
     Measure("ecart_salarial_fh", "employees", "Écart salarial femmes-hommes", "share",
             "(Salaire moyen des hommes - salaire moyen des femmes) / salaire moyen des hommes, "
-            "EQTP. " + _PAY_NOTE, ("employees_pay",), Derivation(_gender_gap, ())),
+            "EQTP. " + _PAY_NOTE, ("employees_pay",),
+            Derivation(_gender_gap, (("employees_pay", ("women", "men", "pay_women", "pay_men")),))),
     Measure("postes_ouverts", "vacancies", "Postes ouverts", "count",
             "Offres de postes publiées dans l'année.", ("vacancies_counts",),
             _count("vacancies_counts", "n")),
@@ -247,7 +244,7 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
             _CROSS_DIMENSIONS_VACANCY),
     Measure("delai_median", "vacancies", "Délai médian de recrutement", "days",
             "Médiane du nombre de jours entre la publication et le pourvoi, postes pourvus.",
-            ("vacancies_counts",), _statistic("vacancies_counts", "delay_median", count="filled")),
+            ("vacancies_counts",), _quantile("vacancies_counts", "delay_median", count="filled")),
     Measure("part_difficile", "vacancies", "Part des recrutements jugés difficiles", "share",
             "Postes pour lesquels l'employeur déclare une difficulté de recrutement.",
             ("vacancies_counts",), _share("vacancies_counts", "difficult")),
@@ -266,19 +263,19 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
             ("training_counts",), _count("training_counts", "alternance")),
     Measure("heures", "training", "Heures de formation", "hours",
             "Heures des actions commencées dans l'année.", ("training_counts",),
-            _per_unit_total("training_counts", "hours")),
+            _total("training_counts", "hours")),
     Measure("cout", "training", "Coût de la formation", "eur",
             "Coûts pédagogiques des actions commencées dans l'année, en euros.",
-            ("training_counts",), _per_unit_total("training_counts", "cost")),
+            ("training_counts",), _total("training_counts", "cost")),
     Measure("heures_par_stagiaire", "training", "Heures par stagiaire", "hours",
             "Heures de formation / stagiaires.", ("training_counts",),
-            _statistic("training_counts", "hours", scale="n")),
+            _mean("training_counts", "hours")),
     Measure("cout_par_stagiaire", "training", "Coût par stagiaire", "eur",
             "Coût / stagiaires.", ("training_counts",),
-            _statistic("training_counts", "cost", scale="n")),
+            _mean("training_counts", "cost")),
     Measure("cout_horaire", "training", "Coût horaire", "eur",
             "Coût / heures.", ("training_counts",),
-            _statistic("training_counts", "cost", scale="hours")),
+            Derivation(_per_hour, (("training_counts", ("n", "cost", "hours")),))),
 )}
 
 

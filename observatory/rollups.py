@@ -40,6 +40,8 @@ MICRODATA: dict[str, dict[str, str]] = {
 }
 # The per-employer rows of a headcount rollup (persons, their key and FTE only).
 HEADCOUNT_ROWS = "employees_headcount_per_employer"
+# The fragment that keeps a dataset's largest single values (*_max) when rollup rows are summed.
+LARGEST: dict[str, str] = {"employees": "rollup_largest", "training": "rollup_largest", "vacancies": "rollup_nothing"}
 # The placeholder of each query that a rollup's rows fill instead of the microdata's.
 ROWS_PLACEHOLDER: dict[str, str] = {"employees_counts": "per_employer", "employees_pay": "rows",
                                     "training_counts": "per_employer", "vacancies_counts": "per_employer"}
@@ -206,4 +208,6 @@ def reading(query: str, table: str, as_is: bool) -> Source:
     """`query` reading the rollup `table`: its rows as they are, or summed per (cell, employer)."""
     fragments = {**MICRODATA[query], ROWS_PLACEHOLDER[query]: "rollup_rows" if as_is else "rollup_rows_group"}
     fragments.pop("per_person", None)  # trainees are already distinct persons in a rollup
+    if not as_is:
+        fragments["largest"] = LARGEST[query.split("_", 1)[0]]  # after the fragment that holds it
     return Source(fragments, {"rollup": [table]})

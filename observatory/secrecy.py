@@ -6,6 +6,12 @@
 * A cell with fewer than `min_rows` rows, fewer than `min_employers` employers or one employer
   above `dominance` of its rows is secret: no value, no statistic, only the word.
 * Shares are computed from published counts, and secret when either count is.
+* Sums behind means and totals (pay, FTE, hours, costs) are perturbed too, as magnitude tables
+  are (the "top contributor" method of ABS TableBuilder and of the cellKey package): a sum
+  moves by v times its largest single contribution, v read by the cell key from a fixed table,
+  |v| between `magnitude_low` and `magnitude_high`, half of each sign.
+What each query's cells publish, and how unions of filter values are composed from the
+protected cells of their members, is observatory/protection.py and composition.py.
 """
 
 from __future__ import annotations
@@ -24,6 +30,11 @@ OK = "ok"
 SECRET = "secret"
 
 PTABLE_FILE = REFERENCE_DIR / "perturbation_table.csv"
+MTABLE_FILE = REFERENCE_DIR / "magnitude_table.csv"
+# The sums with a noise of their own: one row each of the magnitude table.
+MAGNITUDES: tuple[str, ...] = ("fte", "pay", "pay_women", "pay_men", "hours", "cost")
+# The magnitude table holds integers: v times this.
+MAGNITUDE_UNIT = 1024
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,9 @@ class SecrecyConfig:
     noise_sd: float = 3.0
     table_seed: int = 20241101
     key_buckets: int = 1024
+    magnitude_low: float = 0.25
+    magnitude_high: float = 1.0
+    magnitude_seed: int = 20261207
 
 
 DEFAULT = SecrecyConfig()
@@ -49,6 +63,22 @@ class PopulationTooSmall(Exception):
                  "chiffres sans risque d'identifier des personnes ou des structures.") -> None:
         super().__init__(message)
         self.message = message
+
+
+MAX_NAMED = 3
+
+
+def union_refusal(secret_members: list[str]) -> str:
+    """Why a selection of several values shows nothing: the members that cannot be published
+    alone, named (each is secret when asked for alone: naming it says nothing more)."""
+    named = secret_members[:MAX_NAMED]
+    listed = ", ".join(f"« {name} »" for name in named)
+    if len(secret_members) > MAX_NAMED:
+        listed += f" et {len(secret_members) - MAX_NAMED} autre(s)"
+    one = len(secret_members) == 1
+    return ("Cette sélection réunit plusieurs valeurs, et une réunion n'est publiée que si chacune de ses "
+            f"parties l'est : {listed} {'porte' if one else 'portent'} sur trop peu de personnes ou de "
+            f"structures. Retirez-{'la' if one else 'les'} de la sélection, ou regardez les autres une à une.")
 
 
 # --- perturbation table -------------------------------------------------------------------
@@ -103,21 +133,56 @@ def build_perturbation_table(config: SecrecyConfig = DEFAULT) -> np.ndarray:
 
 def write_perturbation_table(path: Path = PTABLE_FILE, config: SecrecyConfig = DEFAULT) -> None:
     table = build_perturbation_table(config)
-    frame = pd.DataFrame(table, index=pd.Index(range(1, table.shape[0] + 1), name="count"))
-    header = (f"# perturbation table: seed={config.table_seed} bound={config.noise_bound} "
-              f"sd={config.noise_sd} buckets={config.key_buckets}\n")
-    with path.open("w", encoding="utf-8") as handle:
-        handle.write(header)
-        frame.to_csv(handle)
+    _write_table(path, pd.DataFrame(table, index=pd.Index(range(1, table.shape[0] + 1), name="count")),
+                 f"perturbation table: seed={config.table_seed} bound={config.noise_bound} "
+                 f"sd={config.noise_sd} buckets={config.key_buckets}")
 
 
 @cache
 def perturbation_table(config: SecrecyConfig = DEFAULT) -> np.ndarray:
     """The committed table (checked against a fresh build by the tests)."""
-    if config == DEFAULT and PTABLE_FILE.is_file():
-        frame = pd.read_csv(PTABLE_FILE, comment="#", index_col="count")
-        return frame.to_numpy(dtype=np.int8)
-    return build_perturbation_table(config)
+    committed = _committed(PTABLE_FILE, "count", config)
+    return build_perturbation_table(config) if committed is None else committed.to_numpy(dtype=np.int8)
+
+
+def build_magnitude_table(config: SecrecyConfig = DEFAULT) -> np.ndarray:
+    """Rows: the sums of MAGNITUDES; columns: key buckets. Each row holds the multipliers v
+    (times MAGNITUDE_UNIT) of its sum's noise: their absolute values spread evenly over
+    [magnitude_low, magnitude_high], each once with each sign (an exactly zero mean), shuffled
+    with the seed, one shuffle per row (the noises of a cell's sums are not the same draw)."""
+    half = config.key_buckets // 2
+    spread = config.magnitude_low + (config.magnitude_high - config.magnitude_low) * (np.arange(half) + 0.5) / half
+    steps = np.round(spread * MAGNITUDE_UNIT).astype(np.int16)
+    row = np.concatenate([steps, -steps])
+    rng = np.random.default_rng(config.magnitude_seed)
+    return np.vstack([rng.permutation(row) for _ in MAGNITUDES]).astype(np.int16)
+
+
+def write_magnitude_table(path: Path = MTABLE_FILE, config: SecrecyConfig = DEFAULT) -> None:
+    _write_table(path, pd.DataFrame(build_magnitude_table(config), index=pd.Index(list(MAGNITUDES), name="sum")),
+                 f"magnitude table: seed={config.magnitude_seed} low={config.magnitude_low} "
+                 f"high={config.magnitude_high} buckets={config.key_buckets} unit={MAGNITUDE_UNIT}")
+
+
+@cache
+def magnitude_table(config: SecrecyConfig = DEFAULT) -> np.ndarray:
+    """The committed table (checked against a fresh build by the tests)."""
+    committed = _committed(MTABLE_FILE, "sum", config)
+    return build_magnitude_table(config) if committed is None else \
+        committed.loc[list(MAGNITUDES)].to_numpy(dtype=np.int16)
+
+
+def _write_table(path: Path, frame: pd.DataFrame, header: str) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(f"# {header}\n")
+        frame.to_csv(handle)
+
+
+def _committed(path: Path, index: str, config: SecrecyConfig) -> pd.DataFrame | None:
+    """A noise table as committed in data/reference (the default parameters' only)."""
+    if config != DEFAULT or not path.is_file():
+        return None
+    return pd.read_csv(path, comment="#", index_col=index)
 
 
 def cell_key(key_sum: np.ndarray | float) -> np.ndarray:
@@ -126,14 +191,31 @@ def cell_key(key_sum: np.ndarray | float) -> np.ndarray:
     return values - np.floor(values)
 
 
+def key_bucket(key_sums: np.ndarray, config: SecrecyConfig = DEFAULT) -> np.ndarray:
+    """The column of the noise tables a cell reads: its cell key in `key_buckets` slots."""
+    return np.minimum((cell_key(key_sums) * config.key_buckets).astype(np.int64), config.key_buckets - 1)
+
+
 def perturb(counts: np.ndarray, key_sums: np.ndarray, config: SecrecyConfig = DEFAULT) -> np.ndarray:
     """Published counts: true count + table noise; a true zero stays zero."""
     counts = np.asarray(counts, dtype=np.int64)
     table = perturbation_table(config)
-    bucket = np.minimum((cell_key(key_sums) * config.key_buckets).astype(np.int64), config.key_buckets - 1)
+    bucket = key_bucket(key_sums, config)
     row = np.clip(counts, 1, table.shape[0]) - 1
     noise = table[row, bucket].astype(np.int64)
     return np.where(counts > 0, np.maximum(counts + noise, 0), 0)
+
+
+def perturb_sum(sums: np.ndarray, largest: np.ndarray, key_sums: np.ndarray, magnitude: str,
+                config: SecrecyConfig = DEFAULT) -> np.ndarray:
+    """Perturbed sums: sum + v x largest contribution, v from the row of `magnitude` at the cell
+    key of the population summed (the noise of the count is another table: the two are not
+    the same draw). A sum is at least its largest contribution and |v| <= 1 (the default), so a
+    perturbed sum of positive values is never negative; an empty cell's stays 0."""
+    sums = np.asarray(sums, dtype=float)
+    largest = np.nan_to_num(np.asarray(largest, dtype=float))
+    multiplier = magnitude_table(config)[MAGNITUDES.index(magnitude), key_bucket(key_sums, config)] / MAGNITUDE_UNIT
+    return np.where(sums != 0, np.maximum(sums + multiplier * largest, 0.0), 0.0)
 
 
 # --- thresholds ---------------------------------------------------------------------------
@@ -158,26 +240,6 @@ def cells_pass(cells: pd.DataFrame, count: str, prefix: str | None = None,
                   zero_filled(cells, f"{prefix}_top"), config)
 
 
-@dataclass(frozen=True)
-class ProtectedCount:
-    """A published count: values (NaN where secret) and a boolean mask of publishable cells."""
-
-    value: np.ndarray
-    ok: np.ndarray
-
-
-def protect_count(cells: pd.DataFrame, prefix: str, config: SecrecyConfig = DEFAULT) -> ProtectedCount:
-    """Publish the count `prefix` of each cell from its columns prefix, _employers, _top, _key.
-
-    A true zero is published as 0 (an empty cell reveals nobody); any other count must pass the
-    thresholds.
-    """
-    count = zero_filled(cells, prefix).astype(np.int64)
-    ok = cells_pass(cells, prefix, config=config) | (count == 0)
-    published = perturb(count, zero_filled(cells, f"{prefix}_key"), config).astype(float)
-    return ProtectedCount(np.where(ok, published, np.nan), ok)
-
-
 def zero_filled(cells: pd.DataFrame, column: str) -> np.ndarray:
     """`cells[column].fillna(0).to_numpy()`, on the array: a pandas `fillna` per column costs more
     than the whole secrecy check of a table."""
@@ -187,11 +249,3 @@ def zero_filled(cells: pd.DataFrame, column: str) -> np.ndarray:
     if values.dtype.kind in "iub":
         return values
     return cells[column].fillna(0).to_numpy()
-
-
-def share(numerator: ProtectedCount, denominator: ProtectedCount) -> ProtectedCount:
-    """Share from two published counts; secret when either is, empty when the base is 0."""
-    ok = numerator.ok & denominator.ok & (np.nan_to_num(denominator.value) > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.clip(numerator.value / denominator.value, 0.0, 1.0)
-    return ProtectedCount(np.where(ok, value, np.nan), ok)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -327,7 +327,12 @@ _BESIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="observatory-quan
 def quantiles_beside(warehouse: Warehouse, query: str, dims: tuple[str, ...],
                      parameters: dict[str, object]) -> Future[pd.DataFrame]:
     """The quantile columns of `query`'s cells over `dims`, computed in the background."""
-    return _BESIDE.submit(lambda: of(warehouse, query).quantiles(dims, parameters))
+    return beside(lambda: of(warehouse, query).quantiles(dims, parameters))
+
+
+def beside(compute: Callable[[], pd.DataFrame]) -> Future[pd.DataFrame]:
+    """`compute` (quantiles, and nothing that waits on another pool) in the background."""
+    return _BESIDE.submit(compute)
 
 
 def with_quantiles(cells: pd.DataFrame, dims: tuple[str, ...], quantiles: pd.DataFrame) -> pd.DataFrame:

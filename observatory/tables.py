@@ -1,9 +1,11 @@
 """The table builder: (dataset, dimensions, measure, filters) -> a protected table.
 
-Pages, exports and the CLI all call `build_table`, so a figure is the same wherever it is read.
-It picks the named queries of the measure, runs them through the warehouse, aligns their cells,
-and applies the secrecy rules before anything leaves: the returned frame holds only published
-values (NaN where secret) and a `status` column.
+Pages, exports and the CLI all call `TableBuilder.build`, so a figure is the same wherever it is
+read. It picks the named queries of the measure, runs them through the warehouse, protects
+their cells (observatory/protection.py) and, for a filter holding several values, composes
+the published cells of each value (observatory/composition.py): every figure derives from one
+fixed set of cells, each protected once. Only then does the measure compute its values: the
+returned frame holds only published values (NaN where secret) and a `status` column.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from observatory import indicators, reference, rollups, secrecy, sorted_values
+from observatory import composition, indicators, protection, reference, rollups, secrecy, sorted_values
 from observatory.filters import Filters
 from observatory.formatting import MONTHS
 from observatory.indicators import MEASURES, Measure
@@ -146,15 +149,16 @@ class TableBuilder:
             (filters.effective_year, filters.effective_year)
         honoured = frozenset.intersection(*(indicators.DATASET_FILTERS[_dataset_of(q)] for q in measure.queries))
         labelled, aligned = self._aligned_cells(measure, dims, filters, years, honoured)
-        published = measure.compute(aligned, self.config)
-        if not published.ok.any():
+        values = measure.compute(aligned)
+        ok = np.isfinite(values)
+        if not ok.any():
             # Nothing publishable: say whether the population itself is too small.
             self._check_population(measure, filters, years, honoured)
         # One constructor call: building a labelled frame, copying it and adding columns one by one
         # costs three times as much.
-        frame = pd.DataFrame({**labelled, "value": _round(published.value, measure.unit),
-                              "status": np.where(published.ok, secrecy.OK, secrecy.SECRET)},
-                             index=pd.RangeIndex(len(published.value)))
+        frame = pd.DataFrame({**labelled, "value": _round(np.where(ok, values, np.nan), measure.unit),
+                              "status": np.where(ok, secrecy.OK, secrecy.SECRET)},
+                             index=pd.RangeIndex(len(values)))
         notes = tuple(f"Filtre non applicable à ce jeu de données : {name}."
                       for name in filters.unhonoured(honoured))
         return ProtectedTable(measure, dims, filters, years, self.snapshot_id, frame, notes)
@@ -167,6 +171,7 @@ class TableBuilder:
         for query in sorted_values.INDEXES:
             sorted_values.of(self.warehouse, query)
         secrecy.perturbation_table(self.config)
+        secrecy.magnitude_table(self.config)
 
     def warm(self, views: tuple[tuple[str, tuple[str, ...], str], ...] = ()) -> int:
         """Compute the default views ahead of the first visitor (each query once: measures of
@@ -186,41 +191,46 @@ class TableBuilder:
                   honoured: frozenset[str], columns: tuple[str, ...]) -> pd.DataFrame:
         """The cells of `query` over `dims`, with `columns` among its counts and totals."""
         parameters = _parameters(query, filters, years, honoured, columns)
-        key = self._cells_key(query, dims, parameters)
+
+        def compute() -> pd.DataFrame:
+            frame = self._year_of_trend(query, dims, filters, years, honoured, columns)
+            return self._run(query, dims, parameters) if frame is None else frame
+        return self._shared([self._cells_key(query, dims, wider) for wider in wider_requests(query, parameters)],
+                            compute)
+
+    def _shared(self, keys: list[tuple], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """The frame cached under one of `keys` (its own first, then wider ones), or the one being
+        computed under one of them; else `compute()`, cached under the first key."""
         with self._lock:
-            frame, running = self._known(query, dims, parameters)
+            frame, running = self._known(keys)
             if frame is not None:
                 return frame
             owner = running is None
             if owner:
-                running = self._running[key] = Future()
+                running = self._running[keys[0]] = Future()
         if not owner:
             # The same cells are already being computed (the warm-up, another session, a piece
             # of the same page): wait for them rather than run a query twice on two cores.
             return running.result()
         try:
-            frame = self._year_of_trend(query, dims, filters, years, honoured, columns)
-            if frame is None:
-                frame = self._run(query, dims, parameters)
+            frame = compute()
         except BaseException as error:
             with self._lock:
-                del self._running[key]
+                del self._running[keys[0]]
             running.set_exception(error)
             raise
         with self._lock:
-            self._cells[key] = frame
-            del self._running[key]
+            self._cells[keys[0]] = frame
+            del self._running[keys[0]]
             while len(self._cells) > CACHE_SIZE:
                 self._cells.popitem(last=False)
         running.set_result(frame)
         return frame
 
-    def _known(self, query: str, dims: tuple[str, ...], parameters: dict[str, object]
-               ) -> tuple[pd.DataFrame | None, Future | None]:
-        """Cells of the request already computed, or being computed (call with the lock held).
-        A request is also served by cells with more columns (every count of a trimmed query,
-        the quantiles): a portrait's headcount and share tiles read one ten-year query, not two."""
-        keys = [self._cells_key(query, dims, wider) for wider in wider_requests(query, parameters)]
+    def _known(self, keys: list[tuple]) -> tuple[pd.DataFrame | None, Future | None]:
+        """A frame already computed under one of `keys`, or being computed (call with the lock
+        held). A request is also served by cells with more columns (every count of a trimmed
+        query, the quantiles): a portrait's headcount and share tiles read one ten-year query."""
         for key in keys:
             if key in self._cells:
                 self._cells.move_to_end(key)
@@ -242,15 +252,18 @@ class TableBuilder:
 
     def _year_of_trend(self, query: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int],
                        honoured: frozenset[str], columns: tuple[str, ...]) -> pd.DataFrame | None:
-        """The one cell of a year's total, taken from the ten-year trend of the same filters when
-        that is already built or being built (pages draw the trend and the year's figure side by
-        side, observatory.parallel): the same employers' rows make both, so the cell is the same,
+        """The cells of a year's total (one, or one per member of a union: dims `total` then the
+        members' columns), taken from the ten-year trend of the same filters when that is already
+        built or being built (pages draw the trend and the year's figure side by side,
+        observatory.parallel): the same employers' rows make both, so the cells are the same,
         without a second query."""
-        if dims != ("total",) or years[0] != years[1]:
+        if dims[0] != "total" or years[0] != years[1]:
             return None
         trend_parameters = _parameters(query, filters, (reference.YEARS[0], reference.YEARS[-1]), honoured, columns)
+        trend_dims = ("year", *dims[1:])
         with self._lock:
-            trend, running = self._known(query, ("year",), trend_parameters)
+            trend, running = self._known([self._cells_key(query, trend_dims, wider)
+                                          for wider in wider_requests(query, trend_parameters)])
         if running is not None:
             try:
                 trend = running.result()
@@ -265,8 +278,8 @@ class TableBuilder:
     def _aligned_cells(self, measure: Measure, dims: tuple[str, ...], filters: Filters,
                        years: tuple[int, int], honoured: frozenset[str]
                        ) -> tuple[dict[str, object], dict[str, pd.DataFrame]]:
-        """The cells of the measure's queries aligned on one set of keys, and those keys with their
-        labels (the columns of the table's frame, before its values).
+        """The published cells of the measure's queries aligned on one set of keys, and those keys
+        with their labels (the columns of the table's frame, before its values).
         Cached: the measures of one query and columns (five quantiles, a mean) share this work,
         which costs more than computing the measure itself."""
         queries = measure.queries
@@ -277,10 +290,10 @@ class TableBuilder:
             if key in self._aligned:
                 self._aligned.move_to_end(key)
                 return self._aligned[key]
-        cells = {q: self._cells_of(q, dims, filters, years, honoured, measure.columns(q)) for q in queries}
+        cells = {q: self._published(q, dims, filters, years, honoured, measure.columns(q)) for q in queries}
         # One query: its own rows are the keys, unique and in order (no key frame to build).
         keys = next(iter(cells.values())) if len(cells) == 1 else _aligned_keys(cells, dims)
-        aligned = {q: _align(frame, keys, dims) for q, frame in cells.items()}
+        aligned = {q: _align(frame, keys, dims, protection.LAYOUTS[q]) for q, frame in cells.items()}
         labelled = _labelled(keys, dims)
         with self._lock:
             self._aligned[key] = (labelled, aligned)
@@ -288,14 +301,49 @@ class TableBuilder:
                 self._aligned.popitem(last=False)
         return labelled, aligned
 
+    def _published(self, query: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int],
+                   honoured: frozenset[str], columns: tuple[str, ...]) -> pd.DataFrame:
+        """The published cells of `query` over `dims`: its own cells protected, or, when a filter
+        holds several values, the protected cells of each member composed."""
+        members = composition.members(dims, filters, honoured)
+        if not members:
+            cells = self._cells_of(query, dims, filters, years, honoured, columns)
+            return protection.protect(query, cells, dims, self.config)
+        layout = protection.LAYOUTS[query]
+        parameters = _parameters(query, filters, years, honoured, columns)
+        # A union's quantiles come from its own rows (no sum gives them), beside the members' query.
+        quantiles = sorted_values.beside(lambda: self._union_quantiles(query, dims, parameters)) \
+            if parameters.get("quantiles") else None
+        asked = tuple(c for c in columns if c not in dict(layout.quantiles))
+        member_dims = (*dims, *members)
+        cells = self._cells_of(query, member_dims, filters, years, honoured, asked)
+        return composition.compose(protection.protect(query, cells, member_dims, self.config), dims, layout,
+                                   None if quantiles is None else quantiles.result())
+
+    def _union_quantiles(self, query: str, dims: tuple[str, ...], parameters: dict[str, object]) -> pd.DataFrame:
+        """The quantile columns of a union's cells, over all its rows."""
+        key = (self.snapshot_id, query, dims, "quantiles", repr(sorted(parameters.items())))
+        return self._shared([key], lambda: sorted_values.of(self.warehouse, query).quantiles(dims, parameters))
+
     def _check_population(self, measure: Measure, filters: Filters, years: tuple[int, int],
                           honoured: frozenset[str]) -> None:
-        """Refuse when the whole filtered population of the measure's first query fails (a
-        population with one publishable cell is shown, even if its total is dominated)."""
+        """Refuse when the whole filtered population of the measure's first query is secret (a
+        population with one publishable cell is shown, even if its total is dominated); a union
+        is, when one of its members is: the refusal names them."""
         query = measure.queries[0]
-        total = self._cells_of(query, ("total",), filters, years, honoured, ("n",))
-        if total.empty or not bool(secrecy.cells_pass(total, "n", config=self.config)[0]):
+        total = self._published(query, ("total",), filters, years, honoured, ("n",))
+        if not total.empty and np.isfinite(total["n"].to_numpy(dtype=float)).all():
+            return
+        members = composition.members(("total",), filters, honoured)
+        if total.empty or not members:
             raise secrecy.PopulationTooSmall()
+        member_dims = ("total", *members)
+        cells = self._cells_of(query, member_dims, filters, years, honoured, ("n",))
+        published = protection.protect(query, cells, member_dims, self.config)
+        secret = published[np.isnan(published["n"].to_numpy(dtype=float))]
+        raise secrecy.PopulationTooSmall(secrecy.union_refusal(
+            [" × ".join(dimension_labels(c).get(str(code), str(code)) for c, code in zip(members, row, strict=True))
+             for row in secret[list(members)].itertuples(index=False)]))
 
 
 def _parameters(query: str, filters: Filters, years: tuple[int, int], honoured: frozenset[str],
@@ -363,22 +411,17 @@ def _strictly_sorted(frame: pd.DataFrame, dims: tuple[str, ...]) -> bool:
         return False
 
 
-# Columns of statistics (NaN where undefined), as opposed to counts (absent means zero).
-STATISTICS = ("mean", "median", "d1", "q1", "q3", "d9", "delay", "smic")
-
-
-def _align(frame: pd.DataFrame, keys: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
-    """The query's cells in the order of `keys`; absent cells are true zeros."""
+def _align(frame: pd.DataFrame, keys: pd.DataFrame, dims: tuple[str, ...], layout: protection.Layout
+           ) -> pd.DataFrame:
+    """A query's published cells in the order of `keys`: an absent cell is a true zero (its
+    counts and sums 0, its quantiles undefined); a secret one stays secret."""
     if _same_keys(frame, keys, dims):
-        merged = frame.reset_index(drop=True)
-    else:
-        merged = keys.merge(frame, on=list(dims), how="left")
-    # Only the count columns holding a hole are filled: column-wise writes are what costs here.
-    holes = merged.isna().to_numpy().any(axis=0)
-    to_fill = [c for c, hole in zip(merged.columns, holes, strict=True)
-               if hole and c not in dims and not c.startswith(STATISTICS)]
-    if to_fill:
-        merged[to_fill] = merged[to_fill].fillna(0)
+        return frame.reset_index(drop=True)
+    merged = keys.merge(frame.assign(_present=True), on=list(dims), how="left")
+    absent = merged.pop("_present").isna().to_numpy()
+    for column in (*(c.column for c in layout.counts), *(s.column for s in layout.sums)):
+        if column in merged:
+            merged[column] = np.where(absent, 0.0, merged[column].to_numpy(dtype=float))
     return merged
 
 

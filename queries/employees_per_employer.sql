@@ -2,8 +2,10 @@
 -- the rows the employees' rollups are built from: for each (cell of {dims}, employer) from the
 -- microdata, the counts of persons present, each with its cell key; and for the paid population
 -- (apprentices and contrats de professionnalisation excluded: INSEE convention), its count,
--- those below 1.1 SMIC of the year, women and men, and the sums of pay (all, women, men) and of
--- the year's SMIC that means are made of. Every measure is a sum, so rollups can add them up.
+-- those below 1.1 SMIC of the year, women and men (each count with its cell key), the sums of
+-- pay (all, women, men) that means are made of with their largest pay (the scale of their
+-- noise, observatory/secrecy.py), and the sum of the year's SMIC. Every measure is a sum or a
+-- maximum (the *_max columns), so rollups can add them up.
 -- Params: the filter parameters of filtered_employees ($year_from ... $sizes).
 SELECT {dims}, employer_id,
     count(*) AS n,                              sum(rkey) AS n_key,
@@ -14,13 +16,17 @@ SELECT {dims}, employer_id,
     count_if(age >= 52) AS aged_52,     sum(rkey * (age >= 52)::INTEGER) AS aged_52_key,
     count_if(hired) AS hired,           sum(rkey * (hired)::INTEGER) AS hired_key,
     count_if("left") AS "left",         sum(rkey * ("left")::INTEGER) AS left_key,
-    sum(fte) AS fte,
+    sum(fte) AS fte, max(fte) AS fte_max,
     count_if(paid) AS paid,             sum(rkey * paid::INTEGER) AS paid_key,
     count_if(paid AND near_smic) AS near_smic, sum(rkey * (paid AND near_smic)::INTEGER) AS near_smic_key,
-    count_if(paid AND sex = 'F') AS paid_women, count_if(paid AND sex = 'M') AS paid_men,
+    count_if(paid AND sex = 'F') AS paid_women, sum(rkey * (paid AND sex = 'F')::INTEGER) AS paid_women_key,
+    count_if(paid AND sex = 'M') AS paid_men,   sum(rkey * (paid AND sex = 'M')::INTEGER) AS paid_men_key,
     sum(gross_monthly_fte * paid::INTEGER) AS pay_sum,
+    max(gross_monthly_fte) FILTER (WHERE paid) AS pay_max,
     sum(gross_monthly_fte * (paid AND sex = 'F')::INTEGER) AS pay_women,
+    max(gross_monthly_fte) FILTER (WHERE paid AND sex = 'F') AS pay_women_max,
     sum(gross_monthly_fte * (paid AND sex = 'M')::INTEGER) AS pay_men,
+    max(gross_monthly_fte) FILTER (WHERE paid AND sex = 'M') AS pay_men_max,
     sum(smic_monthly * paid::INTEGER) AS smic_sum
 FROM (
     SELECT e.*, s.monthly_gross AS smic_monthly,

@@ -2,7 +2,7 @@
 
 Written from DESIGN sections 5 and 6 without calling the library's query or secrecy code, so
 that the table builder can be checked value by value against it. Only the reference tables
-(codes, SMIC) and the committed perturbation table are shared, as inputs.
+(codes, SMIC) and the committed perturbation and magnitude tables are shared, as inputs.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import pandas as pd
 from observatory import reference
 
 PTABLE = pd.read_csv(reference.REFERENCE_DIR / "perturbation_table.csv", comment="#", index_col="count").to_numpy()
+# v of each sum's noise (times 1024 in the file), by sum and key bucket.
+MTABLE = pd.read_csv(reference.REFERENCE_DIR / "magnitude_table.csv", comment="#", index_col="sum") / 1024
 MIN_ROWS, MIN_EMPLOYERS, DOMINANCE = 11, 3, 0.85
 FAMILY = reference.family_of_occupation()
 
@@ -43,19 +45,7 @@ def filter_rows(frame: pd.DataFrame, filters: dict, years: tuple[int, int]) -> p
     return frame[mask]
 
 
-def published_count(rows: pd.DataFrame, employer: str = "employer_id") -> tuple[float, bool]:
-    """(published value or NaN, ok) for the set of rows of one cell."""
-    n = len(rows)
-    if n == 0:
-        return 0.0, True
-    per_employer = rows.groupby(employer).size()
-    ok = n >= MIN_ROWS and len(per_employer) >= MIN_EMPLOYERS and per_employer.max() / n <= DOMINANCE
-    key = rows["rkey"].sum() % 1.0
-    bucket = min(int(key * PTABLE.shape[1]), PTABLE.shape[1] - 1)
-    noise = PTABLE[min(n, PTABLE.shape[0]) - 1, bucket]
-    value = max(n + noise, 0)
-    return (float(value) if ok else float("nan")), ok
-
+# --- one protected cell (DESIGN section 6) ------------------------------------------------
 
 def passes(rows: pd.DataFrame) -> bool:
     n = len(rows)
@@ -65,9 +55,31 @@ def passes(rows: pd.DataFrame) -> bool:
     return n >= MIN_ROWS and len(per_employer) >= MIN_EMPLOYERS and per_employer.max() / n <= DOMINANCE
 
 
-def share(num: tuple[float, bool], den: tuple[float, bool]) -> tuple[float, bool]:
-    ok = num[1] and den[1] and den[0] > 0
-    return (min(max(num[0] / den[0], 0.0), 1.0) if ok else float("nan")), ok
+def _bucket(rows: pd.DataFrame) -> int:
+    key = rows["rkey"].sum() % 1.0
+    return min(int(key * PTABLE.shape[1]), PTABLE.shape[1] - 1)
+
+
+def count(rows: pd.DataFrame, *populations: pd.DataFrame) -> float:
+    """Published count of `rows` (NaN: secret): true count + table noise, kept when the rows
+    pass the rules or are none, and when every population they are a part of passes too."""
+    n = len(rows)
+    if not all(passes(population) or len(population) == 0 for population in (rows, *populations)):
+        return np.nan
+    if n == 0:
+        return 0.0
+    return float(max(n + PTABLE[min(n, PTABLE.shape[0]) - 1, _bucket(rows)], 0))
+
+
+def total(rows: pd.DataFrame, column: str, magnitude: str, *populations: pd.DataFrame) -> float:
+    """Published total of `column` over `rows`: its sum moved by v times its largest value (v
+    read at the rows' key in the committed magnitude table), scaled to the published count."""
+    published = count(rows, *populations)
+    if np.isnan(published) or len(rows) == 0:
+        return published
+    values = rows[column].astype(float)
+    perturbed = max(values.sum() + MTABLE.loc[magnitude].iloc[_bucket(rows)] * values.max(), 0.0)
+    return perturbed * published / len(rows)
 
 
 def persons(rows: pd.DataFrame) -> pd.DataFrame:
@@ -77,96 +89,109 @@ def persons(rows: pd.DataFrame) -> pd.DataFrame:
         alternance=("scheme", lambda s: s.isin(["apprentissage", "contrat_pro", "pro_a"]).any()))
 
 
-def quantile(values: pd.Series, q: float) -> float:
-    return float(np.quantile(values.to_numpy(dtype=float), q))  # linear = quantile_cont
+def _paid(employees: pd.DataFrame) -> pd.DataFrame:
+    return employees[~employees["contract"].isin(["apprentissage", "contrat_pro"])]
 
 
-def measure_value(measure: str, cell: dict[str, pd.DataFrame]) -> tuple[float, bool]:
-    """Published (value, ok) of one measure for one cell, given the cell's rows per dataset."""
-    emp = cell.get("employees")
-    vac = cell.get("vacancies")
-    tra = cell.get("training")
-    if measure == "effectif":
-        return published_count(emp)
-    if measure == "etp":
-        value, ok = published_count(emp)
-        return ((emp["fte"].sum() / len(emp)) * value if ok and len(emp) else (0.0 if ok else np.nan)), ok
-    simple_shares = {"part_femmes": emp["sex"] == "F" if emp is not None else None,
-                     "temps_partiel": emp["fte"] < 1 if emp is not None else None,
-                     "part_55_plus": emp["age"] >= 55 if emp is not None else None}
-    if measure in simple_shares:
-        return share(published_count(emp[simple_shares[measure]]), published_count(emp))
-    if measure == "departs_5ans":
-        return published_count(emp[emp["age"] >= 57])
-    if measure == "departs_10ans":
-        return published_count(emp[emp["age"] >= 52])
-    if measure in ("entrees", "sorties"):
-        return published_count(emp[emp["hired" if measure == "entrees" else "left"]])
-    if measure == "turnover":
-        hired, left, base = published_count(emp[emp["hired"]]), published_count(emp[emp["left"]]), published_count(emp)
-        ok = hired[1] and left[1] and base[1] and base[0] > 0
-        return ((hired[0] + left[0]) / 2 / base[0] if ok else np.nan), ok
-    if emp is not None and measure.startswith(("salaire", "ratio_smic", "part_proche", "ecart")):
-        paid = emp[~emp["contract"].isin(["apprentissage", "contrat_pro"])]
+def _unfilled(vacancies: pd.DataFrame) -> pd.Series:
+    year_end = pd.to_datetime(vacancies["year"].astype(str) + "-12-31")
+    filled_on = pd.to_datetime(vacancies["filled_on"])
+    return ~vacancies["withdrawn_unfilled"] & (filled_on.isna() | (filled_on > year_end))
+
+
+def published_figures(cell: dict[str, pd.DataFrame]) -> dict[str, float]:
+    """Every published count and total of one member cell, given its rows per dataset: a part
+    of a population inherits its secrecy (women, departures... of the cell; the paid and their
+    pay of every person present)."""
+    figures: dict[str, float] = {}
+    emp, vac, tra = cell.get("employees"), cell.get("vacancies"), cell.get("training")
+    if emp is not None:
+        parts = {"women": emp["sex"] == "F", "part_time": emp["fte"] < 1, "aged_55": emp["age"] >= 55,
+                 "aged_57": emp["age"] >= 57, "aged_52": emp["age"] >= 52, "hired": emp["hired"],
+                 "left": emp["left"]}
+        figures["n"] = count(emp)
+        figures.update({name: count(emp[mask], emp) for name, mask in parts.items()})
+        figures["fte"] = total(emp, "fte", "fte")
+        paid = _paid(emp)
         smic = paid["year"].map(reference.smic_annual())
-        ok = passes(paid)
-        stats = {
-            "salaire_median": lambda: quantile(paid["gross_monthly_fte"], 0.5),
-            "salaire_d1": lambda: quantile(paid["gross_monthly_fte"], 0.1),
-            "salaire_q1": lambda: quantile(paid["gross_monthly_fte"], 0.25),
-            "salaire_q3": lambda: quantile(paid["gross_monthly_fte"], 0.75),
-            "salaire_d9": lambda: quantile(paid["gross_monthly_fte"], 0.9),
-            "salaire_moyen": lambda: float(paid["gross_monthly_fte"].mean()),
-            "ratio_smic": lambda: quantile(paid["gross_monthly_fte"], 0.5) / float(smic.mean()),
-        }
-        if measure in stats:
-            return (stats[measure]() if ok else np.nan), ok
-        if measure == "part_proche_smic":
-            return share(published_count(paid[paid["gross_monthly_fte"] < 1.1 * smic]), published_count(paid))
         women, men = paid[paid["sex"] == "F"], paid[paid["sex"] == "M"]
-        ok = passes(women) and passes(men)
-        gap = (men["gross_monthly_fte"].mean() - women["gross_monthly_fte"].mean()) / men["gross_monthly_fte"].mean()
-        return (float(gap) if ok else np.nan), ok
+        figures.update({
+            "paid": count(paid, emp), "near_smic": count(paid[paid["gross_monthly_fte"] < 1.1 * smic], paid, emp),
+            "paid_women": count(women, paid, emp), "paid_men": count(men, paid, emp),
+            "pay": total(paid, "gross_monthly_fte", "pay", emp),
+            "pay_women": total(women, "gross_monthly_fte", "pay_women", paid, emp),
+            "pay_men": total(men, "gross_monthly_fte", "pay_men", paid, emp)})
     if vac is not None:
-        year_end = pd.to_datetime(vac["year"].astype(str) + "-12-31")
-        filled_on = pd.to_datetime(vac["filled_on"])
-        unfilled = ~vac["withdrawn_unfilled"] & (filled_on.isna() | (filled_on > year_end))
-        filled = vac[filled_on.notna()]
-        if measure == "postes_ouverts":
-            return published_count(vac)
-        if measure == "postes_non_pourvus":
-            return published_count(vac[unfilled])
-        if measure == "part_difficile":
-            return share(published_count(vac[vac["difficult"]]), published_count(vac))
-        if measure == "part_retiree":
-            return share(published_count(vac[vac["withdrawn_unfilled"]]), published_count(vac))
-        if measure == "delai_median":
-            ok = passes(filled)
-            days = (pd.to_datetime(filled["filled_on"]) - pd.to_datetime(filled["posted_on"])).dt.days
-            return (float(days.median()) if ok else np.nan), ok
-        if measure == "taux_vacance":
-            num, den = published_count(vac[unfilled]), published_count(emp)
-            ok = num[1] and den[1] and (den[0] + num[0]) > 0
-            return (min(num[0] / (den[0] + num[0]), 1.0) if ok else np.nan), ok
+        figures.update({"openings": count(vac), "unfilled": count(vac[_unfilled(vac)], vac),
+                        "difficult": count(vac[vac["difficult"]], vac),
+                        "withdrawn": count(vac[vac["withdrawn_unfilled"]], vac),
+                        "filled": count(vac[vac["filled_on"].notna()], vac)})
     if tra is not None:
         people = persons(tra)
-        if measure == "stagiaires":
-            return published_count(people)
-        if measure == "entrees_alternance":
-            return published_count(people[people["alternance"]])
-        if measure == "taux_acces":
-            return share(published_count(people), published_count(emp))
-        count = published_count(people)
-        ok = passes(people)
-        if measure in ("heures", "cout"):
-            column = "hours" if measure == "heures" else "cost"
-            if not count[1]:
-                return np.nan, False
-            return (people[column].mean() * count[0] if len(people) else 0.0), True
-        if measure == "heures_par_stagiaire":
-            return (people["hours"].sum() / len(people) if ok else np.nan), ok
-        if measure == "cout_par_stagiaire":
-            return (people["cost"].sum() / len(people) if ok else np.nan), ok
-        if measure == "cout_horaire":
-            return (people["cost"].sum() / people["hours"].sum() if ok else np.nan), ok
-    raise KeyError(measure)
+        figures.update({"trainees": count(people), "alternance": count(people[people["alternance"]], people),
+                        "hours": total(people, "hours", "hours"), "cost": total(people, "cost", "cost")})
+    return figures
+
+
+# --- a union of members, and the measures --------------------------------------------------
+
+def composed(members: list[dict[str, pd.DataFrame]]) -> dict[str, float]:
+    """The figures of a union: the sums of its members' published figures, secret (NaN) as soon
+    as one member's is."""
+    result: dict[str, float] = {}
+    for figures in map(published_figures, members):
+        for name, value in figures.items():
+            result[name] = result.get(name, 0.0) + value
+    return result
+
+
+def ratio(numerator: float, denominator: float, share: bool = False) -> float:
+    if np.isnan(numerator) or np.isnan(denominator) or denominator <= 0:
+        return np.nan
+    value = numerator / denominator
+    return min(max(value, 0.0), 1.0) if share else value
+
+
+def quantile(values: pd.Series, q: float) -> float:
+    return float(np.quantile(values.to_numpy(dtype=float), q)) if len(values) else np.nan  # linear = quantile_cont
+
+
+def measure_value(measure: str, union: dict[str, pd.DataFrame], f: dict[str, float]) -> float:
+    """Published value (NaN: secret) of one measure for one cell: `union` its rows per dataset,
+    `f` the figures `composed` gives for its members (the same rows split by the values of the
+    filters holding several; one member when none does)."""
+    counts = {"effectif": "n", "departs_5ans": "aged_57", "departs_10ans": "aged_52", "entrees": "hired",
+              "sorties": "left", "etp": "fte", "postes_ouverts": "openings", "postes_non_pourvus": "unfilled",
+              "stagiaires": "trainees", "entrees_alternance": "alternance", "heures": "hours", "cout": "cost"}
+    if measure in counts:
+        return f[counts[measure]]
+    shares = {"part_femmes": ("women", "n"), "temps_partiel": ("part_time", "n"), "part_55_plus": ("aged_55", "n"),
+              "part_proche_smic": ("near_smic", "paid"), "part_difficile": ("difficult", "openings"),
+              "part_retiree": ("withdrawn", "openings"), "taux_acces": ("trainees", "n")}
+    if measure in shares:
+        return ratio(f[shares[measure][0]], f[shares[measure][1]], share=True)
+    means = {"salaire_moyen": ("pay", "paid"), "heures_par_stagiaire": ("hours", "trainees"),
+             "cout_par_stagiaire": ("cost", "trainees"), "cout_horaire": ("cost", "hours")}
+    if measure in means:
+        return ratio(*(f[name] for name in means[measure]))
+    if measure == "turnover":
+        return ratio((f["hired"] + f["left"]) / 2, f["n"])
+    if measure == "taux_vacance":
+        return ratio(f["unfilled"], f["n"] + f["unfilled"], share=True)
+    if measure == "ecart_salarial_fh":
+        men, women = ratio(f["pay_men"], f["paid_men"]), ratio(f["pay_women"], f["paid_women"])
+        return ratio(men - women, men)
+    # Quantiles: of the union's own rows, published where its population's count is.
+    if measure == "delai_median":
+        filled = union["vacancies"][union["vacancies"]["filled_on"].notna()]
+        days = (pd.to_datetime(filled["filled_on"]) - pd.to_datetime(filled["posted_on"])).dt.days
+        return quantile(days, 0.5) if np.isfinite(f["filled"]) else np.nan
+    paid = _paid(union["employees"])
+    if not np.isfinite(f["paid"]):
+        return np.nan
+    probabilities = {"salaire_median": 0.5, "salaire_d1": 0.1, "salaire_q1": 0.25, "salaire_q3": 0.75,
+                     "salaire_d9": 0.9, "ratio_smic": 0.5}
+    value = quantile(paid["gross_monthly_fte"], probabilities[measure])
+    if measure == "ratio_smic":
+        return value / float(paid["year"].map(reference.smic_annual()).mean())
+    return value

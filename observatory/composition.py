@@ -1,0 +1,88 @@
+"""Selections of several values composed from the protected cells of each value (DESIGN
+section 6, "one fixed set of protected cells").
+
+Every union of filter values is a set of rows of its own: protected as a new cell, with its own
+cell key, it would get a fresh noise, and averaging many `union - sub-union` differences would
+recover a small cell exactly. So the builder never protects a union: it asks for the cells of
+each member (the request's dimensions plus one column per filter holding several values),
+protects those (observatory/protection.py), and adds them up here. A count or a sum of a union
+is the sum of its members' published figures, secret as soon as one member is; shares and means
+are then computed from those sums; a quantile of a union (computed over its rows: no sum gives
+it) is published only where every member's population is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from observatory import reference
+from observatory.filters import Filters
+from observatory.protection import Layout
+
+# Filters attribute taking several values -> the column holding one of them.
+SEVERAL: tuple[tuple[str, str], ...] = (("branches", "branch"), ("regions", "region"), ("age_bands", "age_band"),
+                                         ("employer_sizes", "employer_size"))
+# A dimension fixes the value of another column: a cell of one occupation has one family, a cell
+# of a 5-year age band one band of the filter.
+FIXES: dict[str, str] = {"occupation": "family", "age5": "age_band"}
+
+
+def members(dims: tuple[str, ...], filters: Filters, honoured: frozenset[str]) -> tuple[str, ...]:
+    """The columns whose values a request's cells are unions of: each filter holding several
+    values that the dataset applies, whose column is not a dimension nor fixed by one. A filter
+    holding every value of its list selects every row: it is no union."""
+    fixed = set(dims) | {FIXES[d] for d in dims if d in FIXES}
+    columns = [column for attribute, column in SEVERAL
+               if attribute in honoured and column not in fixed and _several(getattr(filters, attribute), column)]
+    if "occupations" in honoured and "occupation" not in dims:
+        if filters.occupations:
+            if _several(filters.occupation_codes(), "occupation"):
+                columns.append("occupation")
+        elif "family" not in dims and _several(filters.families, "family"):
+            columns.append("family")
+    return tuple(columns)
+
+
+def _several(values: tuple[str, ...], column: str) -> bool:
+    return len(values) > 1 and set(values) != set(reference.code_lists()[column].labels)
+
+
+def compose(published: pd.DataFrame, dims: tuple[str, ...], layout: Layout,
+            quantiles: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The published cells of `dims` from those of their members (`published`: dims, member
+    columns, published values as protection.protect gives them, in the order of dims): counts
+    and sums added up, NaN when a member's is; constants kept; `quantiles` (dims, quantile
+    columns of the union's rows) where the union's population count is published."""
+    codes = published.groupby(list(dims), sort=True, observed=True, dropna=False).ngroup().to_numpy()
+    _, firsts = np.unique(codes, return_index=True)  # each cell's first member row, cells in order
+    size = len(firsts)
+    columns: dict[str, object] = {dim: published[dim].array[firsts] for dim in dims}
+    added = [c.column for c in layout.counts] + [s.column for s in layout.sums]
+    for column in added:
+        if column in published:
+            values = published[column].to_numpy(dtype=float)
+            secret = np.bincount(codes, weights=np.isnan(values), minlength=size) > 0
+            total = np.bincount(codes, weights=np.nan_to_num(values), minlength=size)
+            columns[column] = np.where(secret, np.nan, total)
+    for column in layout.constants:
+        if column in published:
+            columns[column] = published[column].to_numpy(dtype=float)[firsts]
+    composed = pd.DataFrame(columns, index=pd.RangeIndex(size))
+    if quantiles is not None and len(layout.quantiles):
+        composed = _with_quantiles(composed, dims, layout, quantiles)
+    return composed
+
+
+def _with_quantiles(composed: pd.DataFrame, dims: tuple[str, ...], layout: Layout,
+                    quantiles: pd.DataFrame) -> pd.DataFrame:
+    names = [column for column, _ in layout.quantiles if column in quantiles]
+    if "year" in dims:
+        quantiles = quantiles.assign(year=quantiles["year"].astype(composed["year"].dtype))
+    merged = composed[list(dims)].merge(quantiles[[*dims, *names]], on=list(dims), how="left")
+    for column, population in layout.quantiles:
+        if column in names and population in composed:
+            published = np.isfinite(composed[population].to_numpy(dtype=float))
+            composed[column] = np.where(published, merged[column].to_numpy(dtype=float), np.nan)
+    return composed
+

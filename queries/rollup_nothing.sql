@@ -1,0 +1,2 @@
+-- rollup_nothing: an empty fragment, for a placeholder that a dataset does not need (the
+-- openings have no largest single value for rollup_rows_group to keep).
