@@ -33,7 +33,8 @@ here = replace(selection, branches=(branch,))
 snapshot = resources.active_snapshot()
 subtitle = cards.describe_filters(here, (here.effective_year, here.effective_year))
 notes = [cards.source_line(snapshot), portrait.RETIREMENT_ASSUMPTION,
-         "Secret statistique : effectifs légèrement perturbés (±3 au plus), cases de moins de 11 personnes ou de "
+         "Secret statistique : effectifs légèrement perturbés (±3 au plus), sommes aussi (salaires, heures, coûts), "
+         "cases de moins de 11 personnes ou de "
          "3 structures, ou dominées par une structure, non publiées (« secret »)."]
 st.download_button("Exporter le portrait (HTML)", icon=":material/download:", on_click="ignore",
                    data=lambda: export.page_html(f"Portrait de branche : {branches[branch]}", subtitle, content,

@@ -12,5 +12,6 @@ content = views.page_content("vue_ensemble", resources.table_builder(), selectio
 
 st.title("Vue d'ensemble")
 st.caption(f"Chiffres de l'année {selection.effective_year}. Les effectifs sont perturbés de quelques unités "
-           "(secret statistique) : les totaux peuvent ne pas s'additionner exactement.")
+           "(secret statistique) : les totaux peuvent ne pas s'additionner exactement ; une sélection de plusieurs "
+           "valeurs est la somme des chiffres publiés de chacune.")
 card.page_body(content, cards_heading="Dix ans d'évolution")

@@ -12,7 +12,9 @@ the first time. With --warm, the app's whole background warm-up runs first (the 
 prepared views), as on a server that has been up a while; with --unloaded, nothing is read
 ahead (a server's first seconds: each query's first read of a table's blocks costs it more).
 The naive pandas baseline of each measure, measured in the same process, is in
-bench/queries.py (pages are built from those measures).
+bench/queries.py (pages are built from those measures). Last, selections of several values
+(composed from each value's cells, DESIGN section 6): views never asked before, a branch and a
+region against two branches and two regions, on two years ("une valeur" / "plusieurs").
 """
 
 from __future__ import annotations
@@ -55,6 +57,13 @@ JOURNEY: tuple[dict[str, list[str]], ...] = (
     {"region": ["11"], "branche": ["missions_locales"]},
     {},
 )
+# One branch and one region, then two of each, twice: views the journey never asked for.
+SEVERAL: tuple[tuple[dict[str, list[str]], dict[str, list[str]]], ...] = (
+    ({"annee": ["2024"], "branche": ["aide_domicile"], "region": ["84"]},
+     {"annee": ["2024"], "branche": ["aide_domicile", "eclat"], "region": ["84", "11"]}),
+    ({"annee": ["2022"], "branche": ["alisfa"], "region": ["32"]},
+     {"annee": ["2022"], "branche": ["alisfa", "esh"], "region": ["32", "44"]}),
+)
 
 
 def _landing(page: str):
@@ -88,7 +97,9 @@ def bench_page(name: str, page: str, repeat: int) -> dict[str, object]:
     # The landing (first view, budget of its own) is reported apart from the filter changes.
     changed = [_visit(app, query) for query in JOURNEY[1:]]
     repeated = [_visit(app, query) for _ in range(repeat) for query in JOURNEY]
+    single, several = zip(*((_visit(app, one), _visit(app, two)) for one, two in SEVERAL), strict=True)
     return {"page": name, "views": len(JOURNEY), "landing": landing,
+            "one_value_ms": [round(v) for v in single], "several_ms": [round(v) for v in several],
             "change_p50": p50(changed), "change_p95": p95(changed), "change_max": max(changed),
             "repeated_p50": p50(repeated), "repeated_p95": p95(repeated),
             "per_view_ms": [round(landing)] + [round(v) for v in changed]}
@@ -146,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         print_table(pages, ["page", "landing", "change_p50", "change_p95", "change_max", "repeated_p50",
                             "repeated_p95"])
         for row in pages:
-            print(f"  {row['page']} : {row['per_view_ms']}")
+            print(f"  {row['page']} : {row['per_view_ms']} ; une valeur {row['one_value_ms']}, "
+                  f"plusieurs {row['several_ms']}")
         print("\nContenu des pages seul (fonctions de page, sans Streamlit, constructeur neuf) :")
         contents = [bench_content(name, args.repeat) for name in chosen if PAGES[name][1]]
         print_table(contents, ["page", "change_p50", "change_p95", "repeated_p50", "repeated_p95"])

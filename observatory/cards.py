@@ -159,7 +159,7 @@ def source_line(snapshot: Snapshot) -> str:
     origin = ("données de démonstration synthétiques" if snapshot.is_demo
               else f"données {snapshot.manifest.get('origin', 'importées')}")
     return (f"Source : Observatoire de la cohésion sociale, {origin} (publiées le {fmt.date_fr(created)}). "
-            "Effectifs perturbés (secret statistique).")
+            "Effectifs et sommes perturbés (secret statistique).")
 
 
 def rows_of(table: ProtectedTable, dimension: str) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from observatory import reference
 from observatory.filters import Filters
-from observatory.protection import Layout
+from observatory.protection import Layout, Published, size
 
 # Filters attribute taking several values -> the column holding one of them.
 SEVERAL: tuple[tuple[str, str], ...] = (("branches", "branch"), ("regions", "region"), ("age_bands", "age_band"),
@@ -48,41 +48,53 @@ def _several(values: tuple[str, ...], column: str) -> bool:
     return len(values) > 1 and set(values) != set(reference.code_lists()[column].labels)
 
 
-def compose(published: pd.DataFrame, dims: tuple[str, ...], layout: Layout,
-            quantiles: pd.DataFrame | None = None) -> pd.DataFrame:
+def compose(published: Published, dims: tuple[str, ...], layout: Layout,
+            quantiles: pd.DataFrame | None = None) -> Published:
     """The published cells of `dims` from those of their members (`published`: dims, member
-    columns, published values as protection.protect gives them, in the order of dims): counts
-    and sums added up, NaN when a member's is; constants kept; `quantiles` (dims, quantile
-    columns of the union's rows) where the union's population count is published."""
-    codes = published.groupby(list(dims), sort=True, observed=True, dropna=False).ngroup().to_numpy()
-    _, firsts = np.unique(codes, return_index=True)  # each cell's first member row, cells in order
-    size = len(firsts)
-    columns: dict[str, object] = {dim: published[dim].array[firsts] for dim in dims}
-    added = [c.column for c in layout.counts] + [s.column for s in layout.sums]
-    for column in added:
+    columns, published values as protection.protect gives them, ordered by dims then members,
+    as every counts query orders its cells): counts and sums added up, NaN when a member's is;
+    constants kept; `quantiles` (dims, quantile columns of the union's rows) where the union's
+    population count is published."""
+    firsts = _first_rows(published, dims)
+    composed: Published = {dim: published[dim][firsts] for dim in dims}
+    for column in (*(c.column for c in layout.counts), *(s.column for s in layout.sums)):
         if column in published:
-            values = published[column].to_numpy(dtype=float)
-            secret = np.bincount(codes, weights=np.isnan(values), minlength=size) > 0
-            total = np.bincount(codes, weights=np.nan_to_num(values), minlength=size)
-            columns[column] = np.where(secret, np.nan, total)
+            # A sum is NaN as soon as one of its terms is: a secret member makes the union secret.
+            values = published[column]
+            composed[column] = np.add.reduceat(values, firsts) if len(firsts) else values[:0]
     for column in layout.constants:
         if column in published:
-            columns[column] = published[column].to_numpy(dtype=float)[firsts]
-    composed = pd.DataFrame(columns, index=pd.RangeIndex(size))
+            composed[column] = published[column][firsts]
     if quantiles is not None and len(layout.quantiles):
-        composed = _with_quantiles(composed, dims, layout, quantiles)
+        _add_quantiles(composed, dims, layout, quantiles)
     return composed
 
 
-def _with_quantiles(composed: pd.DataFrame, dims: tuple[str, ...], layout: Layout,
-                    quantiles: pd.DataFrame) -> pd.DataFrame:
+def _first_rows(published: Published, dims: tuple[str, ...]) -> np.ndarray:
+    """Where each cell's run of member rows starts (the rows come ordered by dims)."""
+    rows = size(published)
+    if not rows:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.zeros(rows, dtype=bool)
+    starts[0] = True
+    for dim in dims:
+        values = np.asarray(published[dim])
+        starts[1:] |= values[1:] != values[:-1]
+    return np.flatnonzero(starts)
+
+
+def _add_quantiles(composed: Published, dims: tuple[str, ...], layout: Layout, quantiles: pd.DataFrame) -> None:
     names = [column for column, _ in layout.quantiles if column in quantiles]
-    if "year" in dims:
-        quantiles = quantiles.assign(year=quantiles["year"].astype(composed["year"].dtype))
-    merged = composed[list(dims)].merge(quantiles[[*dims, *names]], on=list(dims), how="left")
+    keys = pd.DataFrame({dim: composed[dim] for dim in dims})
+    same = len(quantiles) == len(keys) and all(
+        np.array_equal(quantiles[dim].to_numpy().astype(str), keys[dim].to_numpy().astype(str)) for dim in dims)
+    if same:  # the usual case: the same cells in the same order, no join to make
+        aligned = {column: quantiles[column].to_numpy(dtype=float) for column in names}
+    else:
+        if "year" in dims:
+            quantiles = quantiles.assign(year=quantiles["year"].astype(keys["year"].dtype))
+        merged = keys.merge(quantiles[[*dims, *names]], on=list(dims), how="left")
+        aligned = {column: merged[column].to_numpy(dtype=float) for column in names}
     for column, population in layout.quantiles:
         if column in names and population in composed:
-            published = np.isfinite(composed[population].to_numpy(dtype=float))
-            composed[column] = np.where(published, merged[column].to_numpy(dtype=float), np.nan)
-    return composed
-
+            composed[column] = np.where(np.isfinite(composed[population]), aligned[column], np.nan)

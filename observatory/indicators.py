@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from observatory import sorted_values
+from observatory.protection import Published
 
 # Dimensions each dataset can be grouped by ("total" is the single all-rows cell).
 DATASET_DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -29,14 +29,15 @@ DATASET_FILTERS: dict[str, frozenset[str]] = {
 }
 
 # A measure's published values from the published cells of its queries (NaN: secret).
-Compute = Callable[[dict[str, pd.DataFrame]], np.ndarray]
+Compute = Callable[[dict[str, Published]], np.ndarray]
 
 # Counts queries that aggregate only what a measure reads (employees_counts.sql says why): n
 # alone (headcounts, rates over the headcount) or every count with its secrecy inputs. Two sizes,
 # not one per measure: a page reads several counts over the same cells (a portrait's tiles:
 # women, over 55, over 57, over 52...), and one query per set would cost more than the
 # aggregates it saves (about 5 ms a query against 1-4 ms of aggregates). The trainees' query
-# has few aggregates: not trimmed.
+# has few aggregates: not trimmed; nor the pay's, whose measures pages read together (a median
+# beside a gap or a share near the SMIC: one query of every aggregate costs less than two).
 TRIMMED_QUERIES: dict[str, tuple[str, ...]] = {
     "employees_counts": ("n", "women", "part_time", "aged_55", "aged_57", "aged_52", "hired", "left"),
     "vacancies_counts": ("n", "unfilled", "difficult", "withdrawn", "filled"),
@@ -94,8 +95,8 @@ class Measure:
 # scale of their published count, quantiles, NaN where secret) and nothing else: a figure is
 # secret when any value it is made of is.
 
-def _published(cells: dict[str, pd.DataFrame], query: str, column: str) -> np.ndarray:
-    return cells[query][column].to_numpy(dtype=float)
+def _published(cells: dict[str, Published], query: str, column: str) -> np.ndarray:
+    return np.asarray(cells[query][column], dtype=float)
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray, share: bool = False) -> np.ndarray:
@@ -111,7 +112,7 @@ def _count(query: str, column: str) -> Derivation:
 
 
 def _share(query: str, numerator: str, denominator: str = "n") -> Derivation:
-    def compute(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+    def compute(cells: dict[str, Published]) -> np.ndarray:
         return _ratio(_published(cells, query, numerator), _published(cells, query, denominator), share=True)
     return Derivation(compute, ((query, (numerator, denominator)),))
 
@@ -124,7 +125,7 @@ def _total(query: str, total: str, count: str = "n") -> Derivation:
 def _mean(query: str, total: str, count: str = "n") -> Derivation:
     """A mean per unit: the published total over the published count (for one cell, the
     perturbed sum over the true count)."""
-    def compute(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+    def compute(cells: dict[str, Published]) -> np.ndarray:
         return _ratio(_published(cells, query, total), _published(cells, query, count))
     return Derivation(compute, ((query, (count, total)),))
 
@@ -132,32 +133,32 @@ def _mean(query: str, total: str, count: str = "n") -> Derivation:
 def _quantile(query: str, column: str, count: str = "n", scale: str | None = None) -> Derivation:
     """A quantile (of pay, of delays), published where its population is; over `scale` (the
     SMIC of the year) for a ratio."""
-    def compute(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+    def compute(cells: dict[str, Published]) -> np.ndarray:
         value = _published(cells, query, column)
         return value if scale is None else _ratio(value, _published(cells, query, scale))
     return Derivation(compute, ((query, tuple(c for c in (count, column, scale) if c)),))
 
 
-def _per_hour(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+def _per_hour(cells: dict[str, Published]) -> np.ndarray:
     return _ratio(_published(cells, "training_counts", "cost"), _published(cells, "training_counts", "hours"))
 
 
-def _turnover(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+def _turnover(cells: dict[str, Published]) -> np.ndarray:
     movements = _published(cells, "employees_counts", "hired") + _published(cells, "employees_counts", "left")
     return _ratio(movements / 2, _published(cells, "employees_counts", "n"))
 
 
-def _gender_gap(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+def _gender_gap(cells: dict[str, Published]) -> np.ndarray:
     """(mean men - mean women) / mean men, when the paid women and men are each published."""
-    men = _ratio(_published(cells, "employees_pay", "pay_men"), _published(cells, "employees_pay", "men"))
-    women = _ratio(_published(cells, "employees_pay", "pay_women"), _published(cells, "employees_pay", "women"))
+    men = _ratio(_published(cells, "employees_pay", "men_pay"), _published(cells, "employees_pay", "men"))
+    women = _ratio(_published(cells, "employees_pay", "women_pay"), _published(cells, "employees_pay", "women"))
     return _ratio(men - women, men)
 
 
 def _cross_share(numerator_query: str, numerator: str, denominator_query: str, denominator: str,
                  add_numerator: bool = False) -> Derivation:
     """A rate whose two counts come from two datasets, cells matched on the dimensions."""
-    def compute(cells: dict[str, pd.DataFrame]) -> np.ndarray:
+    def compute(cells: dict[str, Published]) -> np.ndarray:
         num = _published(cells, numerator_query, numerator)
         base = _published(cells, denominator_query, denominator) + (num if add_numerator else 0)
         return _ratio(num, base, share=True)
@@ -219,7 +220,7 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
             "90 % des salariés gagnent moins. " + _PAY_NOTE, ("employees_pay",),
             _quantile("employees_pay", "d9")),
     Measure("salaire_moyen", "employees", "Salaire moyen brut mensuel EQTP", "eur",
-            "Moyenne. " + _PAY_NOTE, ("employees_pay",), _mean("employees_pay", "pay_sum")),
+            "Moyenne. " + _PAY_NOTE, ("employees_pay",), _mean("employees_pay", "n_pay")),
     Measure("ratio_smic", "employees", "Salaire médian rapporté au SMIC", "ratio",
             "Salaire médian brut EQTP divisé par le SMIC mensuel brut (35 h) de l'année, moyenne "
             "des taux en vigueur pondérée par leur durée.", ("employees_pay",),
@@ -230,7 +231,7 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
     Measure("ecart_salarial_fh", "employees", "Écart salarial femmes-hommes", "share",
             "(Salaire moyen des hommes - salaire moyen des femmes) / salaire moyen des hommes, "
             "EQTP. " + _PAY_NOTE, ("employees_pay",),
-            Derivation(_gender_gap, (("employees_pay", ("women", "men", "pay_women", "pay_men")),))),
+            Derivation(_gender_gap, (("employees_pay", ("women", "men", "women_pay", "men_pay")),))),
     Measure("postes_ouverts", "vacancies", "Postes ouverts", "count",
             "Offres de postes publiées dans l'année.", ("vacancies_counts",),
             _count("vacancies_counts", "n")),

@@ -18,6 +18,7 @@ Measures (observatory/indicators.py) are arithmetic on these published values on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,13 +31,14 @@ from observatory.secrecy import SecrecyConfig
 class Count:
     column: str
     population: str | None = None  # the count of the population it is a part of (secrecy inherited)
+    shown: bool = True  # False: only its secrecy serves (its parts inherit it), never a figure
 
 
 @dataclass(frozen=True)
 class Sum:
     column: str
     count: str  # the count of the population summed: its key draws the noise
-    largest: str  # column of the largest single contribution: the scale of the noise
+    largest: str | None  # column of the largest single contribution, the scale of the noise (None: 1)
     magnitude: str  # its row of the magnitude noise table (secrecy.MAGNITUDES)
 
 
@@ -48,9 +50,15 @@ class Layout:
     quantiles: tuple[tuple[str, str], ...] = ()  # (column, count of its population)
     constants: tuple[str, ...] = ()  # public whatever the cell (the SMIC of the year)
 
-    def published_columns(self) -> tuple[str, ...]:
-        return (*(c.column for c in self.counts), *(s.column for s in self.sums),
-                *(column for column, _ in self.quantiles), *self.constants)
+
+# A query's published cells: column -> values, the dimensions' codes (pandas arrays) then the
+# published figures (float arrays, NaN: secret). Columns, not a frame: a page asks for a few
+# hundred of these, and a frame costs more to build than the protection itself.
+Published = dict[str, Any]
+
+
+def size(published: Published) -> int:
+    return len(next(iter(published.values()))) if published else 0
 
 
 def _parts(population: str, *columns: str) -> tuple[Count, ...]:
@@ -60,11 +68,11 @@ def _parts(population: str, *columns: str) -> tuple[Count, ...]:
 LAYOUTS: dict[str, Layout] = {
     "employees_counts": Layout(
         (Count("n"), *_parts("n", "women", "part_time", "aged_55", "aged_57", "aged_52", "hired", "left")),
-        (Sum("fte", "n", "fte_max", "fte"),)),
+        (Sum("fte", "n", None, "fte"),)),  # a quotité is at most 1
     "employees_pay": Layout(
-        (Count("persons"), Count("n", "persons"), *_parts("n", "near_smic", "women", "men")),
-        (Sum("pay_sum", "n", "pay_max", "pay"), Sum("pay_women", "women", "pay_women_max", "pay_women"),
-         Sum("pay_men", "men", "pay_men_max", "pay_men")),
+        (Count("persons", shown=False), Count("n", "persons"), *_parts("n", "near_smic", "women", "men")),
+        (Sum("n_pay", "n", "n_pay_max", "pay"), Sum("women_pay", "women", "women_pay_max", "pay_women"),
+         Sum("men_pay", "men", "men_pay_max", "pay_men")),
         tuple((column, "n") for column in ("d1", "q1", "median", "q3", "d9")),
         ("smic",)),
     "vacancies_counts": Layout(
@@ -77,37 +85,52 @@ LAYOUTS: dict[str, Layout] = {
 
 
 def protect(query: str, cells: pd.DataFrame, dims: tuple[str, ...],
-            config: SecrecyConfig = secrecy.DEFAULT) -> pd.DataFrame:
+            config: SecrecyConfig = secrecy.DEFAULT) -> Published:
     """The cells of `query` over `dims` as published: the dimensions, then each published
     column of its layout that the cells hold (a trimmed query holds fewer counts), NaN where
     secret."""
     layout = LAYOUTS[query]
-    columns: dict[str, object] = {dim: cells[dim].array for dim in dims}
+    arrays = _arrays(cells)
+    columns: Published = {dim: cells[dim].array for dim in dims}
     counts: dict[str, np.ndarray] = {}
     ok: dict[str, np.ndarray] = {}
     for count in layout.counts:
-        if count.column not in cells:
+        if count.column not in arrays:
             continue
-        true = secrecy.zero_filled(cells, count.column).astype(np.int64)
-        passing = secrecy.cells_pass(cells, count.column, config=config) | (true == 0)
+        true = secrecy.zero_filled(arrays[count.column]).astype(np.int64)
+        passing = secrecy.passes(true, secrecy.zero_filled(arrays[f"{count.column}_employers"]),
+                                 secrecy.zero_filled(arrays[f"{count.column}_top"]), config) | (true == 0)
         if count.population is not None:
             passing &= ok[count.population]
         counts[count.column], ok[count.column] = true, passing
-        published = secrecy.perturb(true, secrecy.zero_filled(cells, f"{count.column}_key"), config)
+        if not count.shown:
+            continue
+        published = secrecy.perturb(true, secrecy.zero_filled(arrays[f"{count.column}_key"]), config)
         columns[count.column] = np.where(passing, published, np.nan)
     for total in layout.sums:
-        if total.column not in cells or total.count not in counts:
+        if total.column not in arrays or total.count not in columns:
             continue
         true = counts[total.count]
-        perturbed = secrecy.perturb_sum(secrecy.zero_filled(cells, total.column), cells[total.largest].to_numpy(),
-                                        secrecy.zero_filled(cells, f"{total.count}_key"), total.magnitude, config)
+        largest = np.ones(len(true)) if total.largest is None else arrays[total.largest]
+        perturbed = secrecy.perturb_sum(secrecy.zero_filled(arrays[total.column]), largest,
+                                        secrecy.zero_filled(arrays[f"{total.count}_key"]), total.magnitude, config)
         with np.errstate(divide="ignore", invalid="ignore"):
             scaled = np.where(true > 0, perturbed * columns[total.count] / np.where(true > 0, true, 1), 0.0)
         columns[total.column] = np.where(ok[total.count], scaled, np.nan)
     for column, population in layout.quantiles:
-        if column in cells and population in ok:
-            columns[column] = np.where(ok[population], cells[column].to_numpy(dtype=float), np.nan)
+        if column in arrays and population in ok:
+            columns[column] = np.where(ok[population], arrays[column].astype(float), np.nan)
     for column in layout.constants:
-        if column in cells:
-            columns[column] = cells[column].to_numpy(dtype=float)
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(cells)))
+        if column in arrays:
+            columns[column] = arrays[column].astype(float)
+    return columns
+
+
+def _arrays(cells: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Every column of the cells as a numpy array, read at once from the frame's blocks: reading
+    them one by one builds a Series each, which costs more than protecting the column."""
+    manager = getattr(cells, "_mgr", None)
+    arrays = getattr(manager, "column_arrays", None)
+    if arrays is None or len(arrays) != len(cells.columns):
+        arrays = [cells[column].to_numpy() for column in cells.columns]
+    return dict(zip(cells.columns, arrays, strict=True))

@@ -40,8 +40,6 @@ MICRODATA: dict[str, dict[str, str]] = {
 }
 # The per-employer rows of a headcount rollup (persons, their key and FTE only).
 HEADCOUNT_ROWS = "employees_headcount_per_employer"
-# The fragment that keeps a dataset's largest single values (*_max) when rollup rows are summed.
-LARGEST: dict[str, str] = {"employees": "rollup_largest", "training": "rollup_largest", "vacancies": "rollup_nothing"}
 # The placeholder of each query that a rollup's rows fill instead of the microdata's.
 ROWS_PLACEHOLDER: dict[str, str] = {"employees_counts": "per_employer", "employees_pay": "rows",
                                     "training_counts": "per_employer", "vacancies_counts": "per_employer"}
@@ -70,6 +68,12 @@ class Rollup:
     def enum_columns(self) -> tuple[str, ...]:
         """The text columns the rollup groups on, stored as enums of their dataset's values."""
         return (*EMPLOYER_DIMENSIONS[1:], *self.columns)
+
+    @property
+    def largest(self) -> str:
+        """The fragment that keeps the rows' largest single values (*_max: pay, a trainee's hours
+        and cost) when they are summed; none in the openings' rows nor the headcounts'."""
+        return "rollup_nothing" if self.headcount or self.dataset == "vacancies" else "rollup_largest"
 
     def split_columns(self) -> tuple[str, ...]:
         """The columns that split an employer's rows (a family follows from its occupation)."""
@@ -135,6 +139,7 @@ def _vacancies_lattice() -> tuple[Rollup, ...]:
 EMPLOYEES = _person_lattice()
 TRAINING = _training_lattice()
 VACANCIES = _vacancies_lattice()
+BY_TABLE: dict[str, Rollup] = {rollup.table: rollup for rollup in (*EMPLOYEES, *TRAINING, *VACANCIES)}
 # Dataset -> its text columns that rollups keep (each an enum type of the database).
 ENUM_COLUMNS: dict[str, tuple[str, ...]] = {
     dataset: tuple(dict.fromkeys(c for rollup in lattice for c in rollup.enum_columns()))
@@ -209,5 +214,5 @@ def reading(query: str, table: str, as_is: bool) -> Source:
     fragments = {**MICRODATA[query], ROWS_PLACEHOLDER[query]: "rollup_rows" if as_is else "rollup_rows_group"}
     fragments.pop("per_person", None)  # trainees are already distinct persons in a rollup
     if not as_is:
-        fragments["largest"] = LARGEST[query.split("_", 1)[0]]  # after the fragment that holds it
+        fragments["largest"] = BY_TABLE[table].largest  # after the fragment that holds it
     return Source(fragments, {"rollup": [table]})

@@ -230,22 +230,10 @@ def passes(rows: np.ndarray, employers: np.ndarray, top: np.ndarray, config: Sec
     return (rows >= config.min_rows) & (employers >= config.min_employers) & (share <= config.dominance)
 
 
-def cells_pass(cells: pd.DataFrame, count: str, prefix: str | None = None,
-               config: SecrecyConfig = DEFAULT) -> np.ndarray:
-    """`passes` on a query's cells: the count column `count`, its employers and largest employer
-    in `{prefix}_employers` and `{prefix}_top` (prefix: the count's own name by default); an
-    absent value is a true zero."""
-    prefix = prefix or count
-    return passes(zero_filled(cells, count), zero_filled(cells, f"{prefix}_employers"),
-                  zero_filled(cells, f"{prefix}_top"), config)
-
-
-def zero_filled(cells: pd.DataFrame, column: str) -> np.ndarray:
-    """`cells[column].fillna(0).to_numpy()`, on the array: a pandas `fillna` per column costs more
-    than the whole secrecy check of a table."""
-    values = cells[column].to_numpy()
+def zero_filled(values: np.ndarray) -> np.ndarray:
+    """A query's column with its holes as true zeros (an absent count is 0)."""
     if values.dtype.kind == "f":
         return np.where(np.isnan(values), 0.0, values)
     if values.dtype.kind in "iub":
         return values
-    return cells[column].fillna(0).to_numpy()
+    return np.where(pd.isna(values), 0, values).astype(float)

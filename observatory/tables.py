@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from observatory import composition, indicators, protection, reference, rollups,
 from observatory.filters import Filters
 from observatory.formatting import MONTHS
 from observatory.indicators import MEASURES, Measure
+from observatory.protection import Published
 from observatory.warehouse import Warehouse
 
 DIMENSION_LABELS: dict[str, str] = {
@@ -36,6 +38,10 @@ DIMENSION_LABELS: dict[str, str] = {
 MAX_DIMENSIONS = 3
 NO_CERTIFICATION = "aucune"  # the warehouse's code for actions that certify nothing (null in the data)
 CACHE_SIZE = 512
+T = TypeVar("T")
+UNION_NOTE = ("Sélection de plusieurs valeurs : chaque effectif ou somme est la somme des chiffres publiés pour "
+              "chaque valeur, les parts et moyennes en découlent ; un chiffre est secret dès qu'il l'est pour "
+              "l'une des valeurs.")
 
 
 # Views of the unfiltered observatory worth computing before anyone asks: the 10-year trends
@@ -105,8 +111,11 @@ class TableBuilder:
         self.warehouse = warehouse
         self.config = config
         self._cells: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        # Published cells (and a union's quantiles) apart from the queries' cells: one store would
+        # hold half as many of each.
+        self._published_cells: OrderedDict[tuple, object] = OrderedDict()
         self._tables: OrderedDict[tuple, ProtectedTable] = OrderedDict()
-        self._aligned: OrderedDict[tuple, tuple[dict[str, object], dict[str, pd.DataFrame]]] = OrderedDict()
+        self._aligned: OrderedDict[tuple, tuple[dict[str, object], dict[str, Published]]] = OrderedDict()
         self._running: dict[tuple, Future] = {}
         self._lock = threading.Lock()
 
@@ -161,6 +170,8 @@ class TableBuilder:
                              index=pd.RangeIndex(len(values)))
         notes = tuple(f"Filtre non applicable à ce jeu de données : {name}."
                       for name in filters.unhonoured(honoured))
+        if composition.members(dims, filters, honoured):
+            notes += (UNION_NOTE,)
         return ProtectedTable(measure, dims, filters, years, self.snapshot_id, frame, notes)
 
     def load(self) -> None:
@@ -195,14 +206,14 @@ class TableBuilder:
         def compute() -> pd.DataFrame:
             frame = self._year_of_trend(query, dims, filters, years, honoured, columns)
             return self._run(query, dims, parameters) if frame is None else frame
-        return self._shared([self._cells_key(query, dims, wider) for wider in wider_requests(query, parameters)],
-                            compute)
+        return self._shared(self._cells, [self._cells_key(query, dims, wider)
+                                          for wider in wider_requests(query, parameters)], compute)
 
-    def _shared(self, keys: list[tuple], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """The frame cached under one of `keys` (its own first, then wider ones), or the one being
-        computed under one of them; else `compute()`, cached under the first key."""
+    def _shared(self, store: OrderedDict, keys: list[tuple], compute: Callable[[], T]) -> T:
+        """What `store` holds under one of `keys` (its own first, then wider ones), or what is
+        being computed under one of them; else `compute()`, kept under the first key."""
         with self._lock:
-            frame, running = self._known(keys)
+            frame, running = self._known(store, keys)
             if frame is not None:
                 return frame
             owner = running is None
@@ -220,21 +231,21 @@ class TableBuilder:
             running.set_exception(error)
             raise
         with self._lock:
-            self._cells[keys[0]] = frame
+            store[keys[0]] = frame
             del self._running[keys[0]]
-            while len(self._cells) > CACHE_SIZE:
-                self._cells.popitem(last=False)
+            while len(store) > CACHE_SIZE:
+                store.popitem(last=False)
         running.set_result(frame)
         return frame
 
-    def _known(self, keys: list[tuple]) -> tuple[pd.DataFrame | None, Future | None]:
+    def _known(self, store: OrderedDict, keys: list[tuple]) -> tuple[object | None, Future | None]:
         """A frame already computed under one of `keys`, or being computed (call with the lock
         held). A request is also served by cells with more columns (every count of a trimmed
         query, the quantiles): a portrait's headcount and share tiles read one ten-year query."""
         for key in keys:
-            if key in self._cells:
-                self._cells.move_to_end(key)
-                return self._cells[key], None
+            if key in store:
+                store.move_to_end(key)
+                return store[key], None
         return None, next((self._running[key] for key in keys if key in self._running), None)
 
     def _cells_key(self, query: str, dims: tuple[str, ...], parameters: dict[str, object]) -> tuple:
@@ -262,7 +273,7 @@ class TableBuilder:
         trend_parameters = _parameters(query, filters, (reference.YEARS[0], reference.YEARS[-1]), honoured, columns)
         trend_dims = ("year", *dims[1:])
         with self._lock:
-            trend, running = self._known([self._cells_key(query, trend_dims, wider)
+            trend, running = self._known(self._cells, [self._cells_key(query, trend_dims, wider)
                                           for wider in wider_requests(query, trend_parameters)])
         if running is not None:
             try:
@@ -277,7 +288,7 @@ class TableBuilder:
 
     def _aligned_cells(self, measure: Measure, dims: tuple[str, ...], filters: Filters,
                        years: tuple[int, int], honoured: frozenset[str]
-                       ) -> tuple[dict[str, object], dict[str, pd.DataFrame]]:
+                       ) -> tuple[dict[str, object], dict[str, Published]]:
         """The published cells of the measure's queries aligned on one set of keys, and those keys
         with their labels (the columns of the table's frame, before its values).
         Cached: the measures of one query and columns (five quantiles, a mean) share this work,
@@ -302,15 +313,23 @@ class TableBuilder:
         return labelled, aligned
 
     def _published(self, query: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int],
-                   honoured: frozenset[str], columns: tuple[str, ...]) -> pd.DataFrame:
+                   honoured: frozenset[str], columns: tuple[str, ...]) -> Published:
         """The published cells of `query` over `dims`: its own cells protected, or, when a filter
-        holds several values, the protected cells of each member composed."""
+        holds several values, the protected cells of each member composed. Cached as the cells
+        are (the measures of a page read the same cells)."""
+        parameters = _parameters(query, filters, years, honoured, columns)
+        keys = [self._cells_key(query, dims, {**wider, "published": True})
+                for wider in wider_requests(query, parameters)]
+        return self._shared(self._published_cells, keys,
+                            lambda: self._protect(query, dims, filters, years, honoured, columns, parameters))
+
+    def _protect(self, query: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int],
+                 honoured: frozenset[str], columns: tuple[str, ...], parameters: dict[str, object]) -> Published:
         members = composition.members(dims, filters, honoured)
         if not members:
             cells = self._cells_of(query, dims, filters, years, honoured, columns)
             return protection.protect(query, cells, dims, self.config)
         layout = protection.LAYOUTS[query]
-        parameters = _parameters(query, filters, years, honoured, columns)
         # A union's quantiles come from its own rows (no sum gives them), beside the members' query.
         quantiles = sorted_values.beside(lambda: self._union_quantiles(query, dims, parameters)) \
             if parameters.get("quantiles") else None
@@ -323,7 +342,8 @@ class TableBuilder:
     def _union_quantiles(self, query: str, dims: tuple[str, ...], parameters: dict[str, object]) -> pd.DataFrame:
         """The quantile columns of a union's cells, over all its rows."""
         key = (self.snapshot_id, query, dims, "quantiles", repr(sorted(parameters.items())))
-        return self._shared([key], lambda: sorted_values.of(self.warehouse, query).quantiles(dims, parameters))
+        return self._shared(self._published_cells, [key],
+                            lambda: sorted_values.of(self.warehouse, query).quantiles(dims, parameters))
 
     def _check_population(self, measure: Measure, filters: Filters, years: tuple[int, int],
                           honoured: frozenset[str]) -> None:
@@ -331,19 +351,19 @@ class TableBuilder:
         population with one publishable cell is shown, even if its total is dominated); a union
         is, when one of its members is: the refusal names them."""
         query = measure.queries[0]
-        total = self._published(query, ("total",), filters, years, honoured, ("n",))
-        if not total.empty and np.isfinite(total["n"].to_numpy(dtype=float)).all():
+        total = self._published(query, ("total",), filters, years, honoured, ("n",))["n"]
+        if len(total) and np.isfinite(total).all():
             return
         members = composition.members(("total",), filters, honoured)
-        if total.empty or not members:
+        if not len(total) or not members:
             raise secrecy.PopulationTooSmall()
         member_dims = ("total", *members)
         cells = self._cells_of(query, member_dims, filters, years, honoured, ("n",))
         published = protection.protect(query, cells, member_dims, self.config)
-        secret = published[np.isnan(published["n"].to_numpy(dtype=float))]
+        secret = np.flatnonzero(np.isnan(published["n"]))
         raise secrecy.PopulationTooSmall(secrecy.union_refusal(
-            [" × ".join(dimension_labels(c).get(str(code), str(code)) for c, code in zip(members, row, strict=True))
-             for row in secret[list(members)].itertuples(index=False)]))
+            [" × ".join(dimension_labels(c).get(str(published[c][i]), str(published[c][i])) for c in members)
+             for i in secret]))
 
 
 def _parameters(query: str, filters: Filters, years: tuple[int, int], honoured: frozenset[str],
@@ -368,61 +388,58 @@ def _dataset_of(query: str) -> str:
     return query.split("_", 1)[0]
 
 
-def _aligned_keys(cells: dict[str, pd.DataFrame], dims: tuple[str, ...]) -> pd.DataFrame:
-    frames = list(cells.values())
-    if len(frames) == 1:
+def _aligned_keys(cells: dict[str, Published], dims: tuple[str, ...]) -> Published:
+    tables = list(cells.values())
+    if len(tables) == 1:
         # One query: its rows are the keys, already unique and in order (ORDER BY {dims}).
-        return _key_columns(frames[0], dims)
-    if all(_same_keys(frame, frames[0], dims) for frame in frames[1:]) and _strictly_sorted(frames[0], dims):
+        return {dim: tables[0][dim] for dim in dims}
+    if all(_same_keys(table, tables[0], dims) for table in tables[1:]) and _strictly_sorted(tables[0], dims):
         # The queries found the same cells (the usual case): the union is any one of them.
-        return _key_columns(frames[0], dims)
-    keys = pd.concat([frame[list(dims)] for frame in frames]).drop_duplicates()
-    return keys.sort_values(list(dims)).reset_index(drop=True)
+        return {dim: tables[0][dim] for dim in dims}
+    keys = pd.concat([pd.DataFrame({dim: table[dim] for dim in dims}) for table in tables]).drop_duplicates()
+    keys = keys.sort_values(list(dims)).reset_index(drop=True)
+    return {dim: keys[dim].array for dim in dims}
 
 
-def _key_columns(frame: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
-    """`frame[list(dims)].reset_index(drop=True)`, built from the arrays: four times cheaper."""
-    return pd.DataFrame({dim: frame[dim].array for dim in dims})
-
-
-def _labelled(keys: pd.DataFrame, dims: tuple[str, ...]) -> dict[str, object]:
+def _labelled(keys: Published, dims: tuple[str, ...]) -> dict[str, object]:
     """The key columns with each dimension's French label beside its code."""
     columns: dict[str, object] = {}
     for dim in dims:
         labels = dimension_labels(dim)
-        columns[dim] = keys[dim].array
+        columns[dim] = keys[dim]
         columns[f"{dim}_label"] = [labels.get(str(code), str(code)) for code in keys[dim].tolist()]
     return columns
 
 
-def _same_keys(frame: pd.DataFrame, other: pd.DataFrame, dims: tuple[str, ...]) -> bool:
-    """Same key columns, row by row, with the same dtypes: what `DataFrame.equals` checks, column
-    by column on the arrays (ten times cheaper than selecting the key frames to compare them)."""
-    return len(frame) == len(other) and all(frame[dim].array.equals(other[dim].array) for dim in dims)
+def _same_keys(table: Published, other: Published, dims: tuple[str, ...]) -> bool:
+    """Same key columns, row by row, with the same dtypes (what `DataFrame.equals` checks, on
+    the arrays)."""
+    return protection.size(table) == protection.size(other) and all(table[dim].equals(other[dim]) for dim in dims)
 
 
-def _strictly_sorted(frame: pd.DataFrame, dims: tuple[str, ...]) -> bool:
+def _strictly_sorted(table: Published, dims: tuple[str, ...]) -> bool:
     """Whether the key rows are unique and in the order `sort_values(dims)` gives (a missing key,
     which Python cannot compare, answers no)."""
-    rows = list(zip(*(frame[dim].tolist() for dim in dims), strict=True))
+    rows = list(zip(*(table[dim].tolist() for dim in dims), strict=True))
     try:
         return all(before < after for before, after in itertools.pairwise(rows))
     except TypeError:
         return False
 
 
-def _align(frame: pd.DataFrame, keys: pd.DataFrame, dims: tuple[str, ...], layout: protection.Layout
-           ) -> pd.DataFrame:
+def _align(table: Published, keys: Published, dims: tuple[str, ...], layout: protection.Layout) -> Published:
     """A query's published cells in the order of `keys`: an absent cell is a true zero (its
     counts and sums 0, its quantiles undefined); a secret one stays secret."""
-    if _same_keys(frame, keys, dims):
-        return frame.reset_index(drop=True)
-    merged = keys.merge(frame.assign(_present=True), on=list(dims), how="left")
+    if _same_keys(table, keys, dims):
+        return table
+    merged = pd.DataFrame(keys).merge(pd.DataFrame(table).assign(_present=True), on=list(dims), how="left")
     absent = merged.pop("_present").isna().to_numpy()
-    for column in (*(c.column for c in layout.counts), *(s.column for s in layout.sums)):
-        if column in merged:
-            merged[column] = np.where(absent, 0.0, merged[column].to_numpy(dtype=float))
-    return merged
+    aligned: Published = {dim: merged[dim].array for dim in dims}
+    added = {c.column for c in layout.counts} | {s.column for s in layout.sums}
+    for column in merged.columns.difference(list(dims)):
+        values = merged[column].to_numpy(dtype=float)
+        aligned[column] = np.where(absent, 0.0, values) if column in added else values
+    return aligned
 
 
 def _round(values: np.ndarray, unit: str) -> np.ndarray:

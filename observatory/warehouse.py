@@ -28,7 +28,7 @@ from observatory.snapshots import Snapshot
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when build_*.sql change: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 26
+DATABASE_VERSION = 27
 # Columns of the sorted values (build_sorted_values) per dataset, stored as enums; the rollups'
 # dimensions (rollups.ENUM_COLUMNS) are too: one enum type per dataset column serves both.
 SORTED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -161,7 +161,7 @@ def _build_rollups(con: duckdb.DuckDBPyConnection) -> None:
         if rollup.parent is None:
             fragments = microdata
         else:
-            fragments = {"rows": "rollup_rows_group", "largest": rollups.LARGEST[rollup.dataset]}
+            fragments = {"rows": "rollup_rows_group", "largest": rollups.BY_TABLE[rollup.parent].largest}
             identifiers["rollup"] = [rollup.parent]
         allowed = frozenset([*dims, rollup.table, "employer_id", *identifiers.get("rollup", [])])
         execute(render("build_rollup_table", identifiers, allowed, fragments))

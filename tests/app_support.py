@@ -22,6 +22,7 @@ FILTER_SETS = [
     {"region": ["84"], "sexe": ["F"]},
     {"famille": ["social_educatif"], "age": ["55_plus"], "taille": ["1-9", "10-49"]},
     {"region": ["976"], "metier": ["T2A60"], "age": ["moins_25"]},  # tiny: secrets and notices
+    {"annee": ["2024"], "branche": ["aide_domicile", "eclat"], "region": ["11", "84"]},  # unions composed
 ]
 HOSTILE = [
     {"branche": ["' OR 1=1; DROP TABLE employees; --"], "annee": ["2024"]},

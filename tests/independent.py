@@ -71,14 +71,17 @@ def count(rows: pd.DataFrame, *populations: pd.DataFrame) -> float:
     return float(max(n + PTABLE[min(n, PTABLE.shape[0]) - 1, _bucket(rows)], 0))
 
 
-def total(rows: pd.DataFrame, column: str, magnitude: str, *populations: pd.DataFrame) -> float:
-    """Published total of `column` over `rows`: its sum moved by v times its largest value (v
-    read at the rows' key in the committed magnitude table), scaled to the published count."""
+def total(rows: pd.DataFrame, column: str, magnitude: str, *populations: pd.DataFrame,
+          bound: float | None = None) -> float:
+    """Published total of `column` over `rows`: its sum moved by v times its largest value, or
+    by v times `bound` when every value is known to be at most that (v read at the rows' key in
+    the committed magnitude table), scaled to the published count."""
     published = count(rows, *populations)
     if np.isnan(published) or len(rows) == 0:
         return published
     values = rows[column].astype(float)
-    perturbed = max(values.sum() + MTABLE.loc[magnitude].iloc[_bucket(rows)] * values.max(), 0.0)
+    largest = values.max() if bound is None else bound
+    perturbed = max(values.sum() + MTABLE.loc[magnitude].iloc[_bucket(rows)] * largest, 0.0)
     return perturbed * published / len(rows)
 
 
@@ -111,7 +114,7 @@ def published_figures(cell: dict[str, pd.DataFrame]) -> dict[str, float]:
                  "left": emp["left"]}
         figures["n"] = count(emp)
         figures.update({name: count(emp[mask], emp) for name, mask in parts.items()})
-        figures["fte"] = total(emp, "fte", "fte")
+        figures["fte"] = total(emp, "fte", "fte", bound=1.0)  # a quotité is at most 1
         paid = _paid(emp)
         smic = paid["year"].map(reference.smic_annual())
         women, men = paid[paid["sex"] == "F"], paid[paid["sex"] == "M"]

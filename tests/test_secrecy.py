@@ -96,7 +96,11 @@ def test_thresholds_and_dominance_are_applied(rows) -> None:
 
 def _count(cells: pd.DataFrame) -> np.ndarray:
     """The published headcount of cells (NaN: secret), as a query's cells publish it."""
-    return protection.protect("vacancies_counts", cells.reset_index(drop=True), ())["n"].to_numpy()
+    return protection.protect("vacancies_counts", cells.reset_index(drop=True), ())["n"]
+
+
+def _published(query: str, cells: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(protection.protect(query, cells, ()))
 
 
 def _cell(n: int, employers: int, top: int, key: float, **parts: tuple[int, int, int]) -> pd.DataFrame:
@@ -110,11 +114,11 @@ def _cell(n: int, employers: int, top: int, key: float, **parts: tuple[int, int,
 def test_a_part_of_a_secret_population_is_secret_even_when_zero() -> None:
     """Departures, hires, women... of a cell inherit its secrecy: a published 0 in a cell of
     one person would say that person's age or that they neither came nor left."""
-    tiny = protection.protect("employees_counts", _cell(1, 1, 1, 0.3, aged_52=(0, 0, 0), hired=(0, 0, 0)), ())
+    tiny = _published("employees_counts", _cell(1, 1, 1, 0.3, aged_52=(0, 0, 0), hired=(0, 0, 0)))
     assert tiny[["n", "aged_52", "hired"]].isna().all(axis=None)
-    dominated = protection.protect("employees_counts", _cell(62, 5, 53, 0.3, aged_52=(20, 5, 4)), ())
+    dominated = _published("employees_counts", _cell(62, 5, 53, 0.3, aged_52=(20, 5, 4)))
     assert dominated[["n", "aged_52"]].isna().all(axis=None), "85.5 % in one employer: secret, and its parts"
-    large = protection.protect("employees_counts", _cell(500, 40, 30, 0.7, aged_52=(0, 0, 0), hired=(4, 2, 3)), ())
+    large = _published("employees_counts", _cell(500, 40, 30, 0.7, aged_52=(0, 0, 0), hired=(4, 2, 3)))
     assert large["aged_52"][0] == 0, "a zero of a published population is published"
     assert np.isnan(large["hired"][0]), "a small part of a published population stays secret"
 
@@ -122,11 +126,12 @@ def test_a_part_of_a_secret_population_is_secret_even_when_zero() -> None:
 def test_pay_inherits_the_secrecy_of_every_person_present() -> None:
     """The paid of a cell dominated by one employer (through its apprentices) publish no pay."""
     cells = pd.DataFrame({
-        "persons": [62], "persons_employers": [5], "persons_top": [53], "persons_key": [0.4],
+        "persons": [62], "persons_employers": [5], "persons_top": [53],
         "n": [30], "n_employers": [5], "n_top": [21], "n_key": [0.2],
-        "pay_sum": [75_000.0], "pay_max": [3_900.0], "median": [2_450.0]})
-    published = protection.protect("employees_pay", cells, ())
-    assert published[["n", "pay_sum", "median"]].isna().all(axis=None)
+        "n_pay": [75_000.0], "n_pay_max": [3_900.0], "median": [2_450.0]})
+    published = _published("employees_pay", cells)
+    assert published[["n", "n_pay", "median"]].isna().all(axis=None)
+    assert "persons" not in published, "the population is no figure of the pay's cells"
 
 
 def test_committed_magnitude_table_is_the_documented_build() -> None:
@@ -155,10 +160,9 @@ def test_a_sum_moves_by_a_bounded_share_of_its_largest_value(values, key, magnit
 
 
 def test_a_union_is_the_sum_of_its_members_and_secret_with_any() -> None:
-    published = pd.DataFrame({"total": ["ensemble"] * 4, "region": ["11", "84", "11", "84"],
-                              "year": [2023, 2023, 2024, 2024], "n": [120.0, 40.0, 118.0, np.nan],
-                              "fte": [100.5, 30.0, 99.0, np.nan]})
-    composed = composition.compose(published, ("year",), protection.LAYOUTS["employees_counts"])
+    published = {"year": pd.array([2023, 2023, 2024, 2024]), "region": pd.array(["11", "84", "11", "84"]),
+                 "n": np.array([120.0, 40.0, 118.0, np.nan]), "fte": np.array([100.5, 30.0, 99.0, np.nan])}
+    composed = pd.DataFrame(composition.compose(published, ("year",), protection.LAYOUTS["employees_counts"]))
     assert composed["year"].tolist() == [2023, 2024]
     assert composed["n"].tolist()[0] == 160.0 and np.isnan(composed["n"][1])
     assert composed["fte"].tolist()[0] == 130.5 and np.isnan(composed["fte"][1])

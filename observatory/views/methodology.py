@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from observatory import formatting as fmt
 from observatory import indicators, reference, secrecy
@@ -70,32 +71,56 @@ def contracts_section() -> Section:
 
 
 def secrecy_section(config: secrecy.SecrecyConfig = secrecy.DEFAULT) -> Section:
-    text = f"""Chaque chiffre publié (page, CSV, XLSX, Parquet, ligne de commande) passe par les mêmes règles :
+    text = f"""Chaque chiffre publié (page, graphique, constat, CSV, XLSX, Parquet, ligne de commande) passe par les
+mêmes règles, appliquées par le constructeur de tables :
 
+- **Un ensemble fixe de cases protégées.** Une case est une année et, pour chaque filtre, toutes les valeurs ou
+  une seule ; chacune est protégée une fois, toujours de la même façon. Une sélection de **plusieurs valeurs**
+  (deux branches, trois régions…) n'est pas une case nouvelle : ses effectifs et ses sommes sont la somme des
+  chiffres publiés de chaque valeur, ses parts et ses moyennes le rapport de ces sommes, ses quantiles ne sont
+  publiés que si chaque valeur l'est ; elle est secrète dès qu'une de ses valeurs l'est. Sans cette règle, la
+  moyenne de nombreuses différences entre réunions de valeurs retrouverait une petite case exactement.
 - **Seuils.** Une case est **secrète** si elle compte moins de {config.min_rows} personnes (ou offres, ou
   stagiaires), moins de {config.min_employers} employeurs distincts, ou si un seul employeur y pèse plus de
   {fmt.percent(config.dominance, 0)} des lignes. Une case secrète est écrite « secret » : jamais 0, jamais sa
   vraie valeur.
+- **Un chiffre hérite du secret de sa population** : aucun effectif, part ou zéro d'une partie d'une case
+  secrète (femmes, départs, entrées, postes non pourvus…), aucun salaire, heure ou coût d'une case secrète par
+  le seuil ou par la dominance (toute la case compte, apprentis compris).
 - **Effectifs perturbés.** Un effectif publié est l'effectif vrai plus un bruit compris entre
   −{config.noise_bound} et +{config.noise_bound}, de moyenne nulle, lu dans une table fixe selon l'effectif et la
   « clé de case » (partie fractionnaire de la somme des clés d'enregistrement des lignes de la case). La même
   case reçoit toujours le même bruit, sur toutes les pages et dans tous les exports : répéter ou recouper des
   requêtes n'apprend rien de plus. Les totaux sont des cases comme les autres : un tableau peut ne pas
   s'additionner exactement.
+- **Sommes perturbées.** Chaque somme derrière une moyenne ou un total (salaires, ETP, heures, coûts) est
+  déplacée de {fmt.number(config.magnitude_low * 100)} à {fmt.number(config.magnitude_high * 100)} % de la plus
+  grande contribution de la case, vers le haut ou vers le bas selon sa clé (moyenne nulle), puis publiée à
+  l'échelle de l'effectif publié : la moyenne d'une petite case peut s'écarter de quelques pour cent, celle
+  d'une grande case de quelques euros. Ni minimum ni maximum ne sont publiés.
 - **Parts et taux** calculés sur les effectifs publiés ; secrets si l'un des deux l'est.
-- **Salaires, heures, coûts** (médianes, déciles, moyennes) publiés seulement pour les cases qui passent les
-  seuils ; ni minimum ni maximum.
-- **Population trop petite** : si la sélection entière ne passe pas les seuils, la page le dit et ne montre rien.
+- **Population trop petite** : si la sélection entière ne passe pas les seuils, la page le dit et ne montre rien ;
+  pour une sélection de plusieurs valeurs, elle nomme celles qui sont trop petites.
 - **Clés d'enregistrement.** Données de démonstration : tirées au hasard. Données importées : hachage à clé
   secrète (BLAKE2b) de l'identité de la ligne, si bien qu'un ré-import donne les mêmes clés et que personne
   ne peut les recalculer sans le secret du déploiement.
 
-**Risques résiduels.** Le bruit borné ne protège pas une case dont l'effectif est déjà connu par ailleurs ;
-des quantiles de salaire d'une petite case qui passe tout juste les seuils restent proches des salaires
-réels ; la combinaison de nombreux filtres peut isoler une structure que les seuils d'employeurs et de
-dominance doivent alors écarter. Les données officielles (BMO, DARES) sont publiées telles que leurs
-producteurs les ont protégées (cases « * » gardées secrètes), sans bruit supplémentaire."""
+Les données officielles (BMO, DARES) sont publiées telles que leurs producteurs les ont protégées (cases « * »
+gardées secrètes), sans bruit supplémentaire.
+
+{residual_risks()}"""
     return Section("Secret statistique", text)
+
+
+SECRECY_NOTE = Path(__file__).resolve().parents[2] / "docs" / "methodologie-secret.md"
+RISKS_HEADING = "## 6. Risques résiduels mesurés"
+
+
+def residual_risks() -> str:
+    """The measured residual risks, as docs/methodologie-secret.md states them (the attacks of
+    tests/test_attacker.py measure them): one text for the repository and the page."""
+    text = SECRECY_NOTE.read_text(encoding="utf-8")
+    return "**Risques résiduels mesurés**" + text.split(RISKS_HEADING, 1)[1].split("\n## ", 1)[0].rstrip()
 
 
 def sources_section(snapshot: Snapshot) -> Section:
