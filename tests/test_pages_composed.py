@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from observatory import indicators, secrecy
+from observatory import indicators, reference, secrecy
 from observatory.filters import Filters, from_query
 from observatory.tables import TableBuilder
 from observatory.views import memo
@@ -142,3 +142,28 @@ def test_every_figure_of_a_page_is_composed_from_single_values(data_root, builde
         assert checked["counts"] > 0
     if page in ("vue_ensemble", "salaires", "recrutement", "formation", "territoires", "portrait"):
         assert checked["published_only_if_members_are"] > 0
+
+
+def test_a_union_with_a_secret_member_is_refused_and_names_it(data_root, builder, frames) -> None:
+    """Two regions of one branch, one of them too small alone: the union is not published (its
+    other region would give the small one by difference); the builder's refusal names the small
+    one, and the page's secret tile says that a selection of several values is secret when one
+    of them is."""
+    employees = frames["employees"][frames["employees"]["year"] == 2024]
+    sizes = employees.groupby(["branch", "region"], observed=True).size()
+    small, large = next(((b, r), other) for (b, r), n in sizes.items() if 1 <= n <= 5
+                        for (b2, other), m in sizes.items() if b2 == b and m >= 200)
+    selection = Filters(year=2024, branches=(small[0],), regions=(large, small[1]))
+    with pytest.raises(secrecy.PopulationTooSmall) as refused:
+        builder.build("employees", (), "effectif", selection)
+    region_label = reference.code_lists()["region"].label(small[1])
+    assert f"« {region_label} »" in refused.value.message
+    assert reference.code_lists()["region"].label(large) not in refused.value.message
+    by_region = builder.build("employees", ("region",), "effectif", selection).frame.set_index("region")
+    assert by_region.loc[large, "status"] == secrecy.OK and by_region.loc[small[1], "status"] == secrecy.SECRET
+    app = run_page("app_pages/vue_ensemble.py", {"annee": ["2024"], "branche": [small[0]],
+                                                 "region": [large, small[1]]})
+    assert not app.exception
+    headcount = next(m for m in app.metric if m.label == indicators.MEASURES["effectif"].label)
+    assert headcount.value == "secret"
+    assert "Sélection de plusieurs valeurs" in headcount.help, "the secret tile says why"

@@ -279,13 +279,16 @@ def tile(builder: TableBuilder, code: str, filters: Filters) -> Tile:
     except QueryError:
         return Tile(code, measure.label, "indisponible", None, "Ce chiffre n'a pas pu être calculé.")
     value, previous = series.get(year), series.get(year - 1)
+    # A secret figure says why when the table does (a selection of several values).
+    notes = builder.build(measure.dataset, ("year",), code, filters).notes if value is None else ()
     delta = None
     if value is not None and previous is not None:
         if measure.unit == "share":
             delta = points(value - previous) + f" par rapport à {year - 1}"
         elif previous:
             delta = fmt.signed_percent(value / previous - 1) + f" par rapport à {year - 1}"
-    return Tile(code, measure.label, fmt.by_unit(value, measure.unit), delta, measure.definition)
+    return Tile(code, measure.label, fmt.by_unit(value, measure.unit), delta,
+                "\n\n".join((measure.definition, *notes)))
 
 
 def points(difference: float) -> str:
