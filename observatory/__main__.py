@@ -1,17 +1,44 @@
-"""Command line: `python -m observatory demo|snapshots|table|ptable ...` (French messages)."""
+"""Command line: `python -m observatory demo|snapshots|sources|ingest|table|ptable ...`.
+
+Every failure ends with a French message on stderr and one of these exit codes (README,
+« Codes de sortie »), never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import logging
+import os
+import re
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from observatory import secrecy, snapshots
 from observatory.filters import Filters, from_query
 
-EXIT_USAGE = 2
+EXIT_OK = 0
+EXIT_REFUSED = 1  # data refused, nothing to act on, a query that failed
+EXIT_USAGE = 2  # unknown command, option, dataset or value
+EXIT_SECRET = 3  # the population asked for is too small to publish
+EXIT_DAMAGED = 4  # a snapshot's manifest or files are not what was published
+EXIT_NO_SPACE = 5  # the disk is full: nothing was published
+EXIT_UNEXPECTED = 70  # anything else: reported in a line, logged, nothing published
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "réussite", EXIT_REFUSED: "refus (données invalides, rien à faire, requête en échec)",
+    EXIT_USAGE: "usage (commande, option, jeu ou valeur inconnus)",
+    EXIT_SECRET: "secret statistique (population trop petite pour publier)",
+    EXIT_DAMAGED: "snapshot endommagé (manifeste ou fichiers)", EXIT_NO_SPACE: "disque plein (rien n'est publié)",
+    EXIT_UNEXPECTED: "erreur inattendue (rien n'est publié)",
+}
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"Erreur : {message}", file=sys.stderr)
+    return code
 
 
 def _progress_bar(stage: str, share: float) -> None:
@@ -26,9 +53,12 @@ def _progress_bar(stage: str, share: float) -> None:
 def command_demo(args: argparse.Namespace) -> int:
     from observatory import demo, publishing
 
-    if args.if_missing and snapshots.active() is not None:
-        print(f"Snapshot actif : {snapshots.active().id} (rien à faire).")  # type: ignore[union-attr]
-        return 0
+    if args.if_missing:
+        state = snapshots.serving()
+        _report_damage(state)
+        if state.snapshot is not None:
+            print(f"Snapshot servi : {state.snapshot.id} (rien à faire).")
+            return 0
     started = time.perf_counter()
     data = demo.generate(scale=args.scale, seed=args.seed, progress=_progress_bar)
     _progress_bar("Écriture du snapshot", 0.92)
@@ -44,33 +74,81 @@ def command_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_damage(state: snapshots.Serving) -> None:
+    for damage in state.damaged:
+        print(f"Attention : snapshot {damage.snapshot_id} endommagé ({damage.reason}).", file=sys.stderr)
+
+
 def command_snapshots(args: argparse.Namespace) -> int:
     if args.action == "list":
-        current = snapshots.active()
-        found = snapshots.list_snapshots()
-        if not found:
-            print("Aucun snapshot. Lancez : python -m observatory demo")
-        for snap in found:
-            mark = "*" if current and snap.id == current.id else " "
-            rows = sum(d["rows"] or 0 for d in snap.manifest["datasets"].values())
-            print(f"{mark} {snap.id}  origine={snap.manifest['origin']}  créé={snap.manifest['created_at']}  "
-                  f"lignes={rows}")
-        return 0
-    try:
-        snap = snapshots.rollback() if args.action == "rollback" else snapshots.activate(args.id)
-    except snapshots.SnapshotError as error:
-        print(f"Erreur : {error}", file=sys.stderr)
-        return 1
+        return _list_snapshots()
+    if args.action == "verify":
+        return _verify_snapshots()
+    snap = snapshots.rollback() if args.action == "rollback" else snapshots.activate(args.id)
     print(f"Snapshot actif : {snap.id}")
     return 0
+
+
+def _snapshot_ids() -> list[str]:
+    base = snapshots.snapshots_dir()
+    return sorted(child.name for child in base.iterdir() if child.is_dir() and not child.name.startswith(".")) \
+        if base.is_dir() else []
+
+
+def _list_snapshots() -> int:
+    """Every snapshot folder with its state; the active one marked `*`, a damaged one `!`."""
+    ids = _snapshot_ids()
+    if not ids:
+        print("Aucun snapshot. Lancez : python -m observatory demo")
+        return EXIT_OK
+    link = snapshots.pointer()
+    current = Path(os.readlink(link)).name if link.is_symlink() else None
+    for snapshot_id in ids:
+        mark = "*" if snapshot_id == current else " "
+        try:
+            snap = snapshots.load(snapshot_id)
+            problems = snapshots.check(snap)
+        except snapshots.SnapshotError as error:
+            print(f"{mark}! {snapshot_id}  endommagé : {error}")
+            continue
+        rows = sum(entry.get("rows") or 0 for entry in snap.manifest["datasets"].values())
+        state = f"endommagé : {'; '.join(problems)}" if problems else "intact"
+        print(f"{mark}{'!' if problems else ' '} {snap.id}  origine={snap.manifest['origin']}  "
+              f"créé={snap.manifest['created_at']}  lignes={rows}  {state}")
+    if current is not None and current not in ids:
+        print(f"Attention : le pointeur « current » désigne un snapshot absent : {current}", file=sys.stderr)
+        return EXIT_DAMAGED
+    return EXIT_OK
+
+
+def _verify_snapshots() -> int:
+    """Every snapshot checked in full (sizes, Parquet files, SHA-256, the query database opens):
+    which are damaged, why."""
+    from observatory import warehouse
+
+    damaged = 0
+    ids = _snapshot_ids()
+    for snapshot_id in ids:
+        try:
+            snap = snapshots.load(snapshot_id)
+            problems = snapshots.verify(snap)
+        except snapshots.SnapshotError as error:
+            problems = [str(error)]
+        else:
+            database = snap.path / warehouse.DATABASE_FILE
+            if database.exists() and warehouse.database_version(database) is None:
+                problems.append(f"{warehouse.DATABASE_FILE} illisible (à reconstruire : refaire l'import ou revenir "
+                                "au snapshot précédent)")
+        damaged += bool(problems)
+        print(f"{snapshot_id} : " + ("intact" if not problems else "endommagé : " + " ; ".join(problems)))
+    print(f"{len(ids)} snapshot(s) vérifié(s), {damaged} endommagé(s).")
+    return EXIT_DAMAGED if damaged else EXIT_OK
 
 
 MAX_PROBLEMS_SHOWN = 50
 
 
 def command_sources(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from observatory.sources import CONNECTORS, SourceError, pull
 
     if args.action == "list":
@@ -83,21 +161,19 @@ def command_sources(args: argparse.Namespace) -> int:
         print(f"Erreur : source(s) inconnue(s) : {', '.join(unknown)} (connues : {', '.join(CONNECTORS)})",
               file=sys.stderr)
         return EXIT_USAGE
-    if snapshots.active() is None:
-        print("Erreur : aucun snapshot actif. Lancez d'abord : python -m observatory demo", file=sys.stderr)
-        return 1
+    state = snapshots.serving()
+    _report_damage(state)
+    if state.snapshot is None:
+        return _fail("aucun snapshot intact à compléter. Lancez d'abord : python -m observatory demo", EXIT_REFUSED)
     try:
         snapshot = pull.pull(args.only or (), Path(args.mirror) if args.mirror else None, report=print)
     except SourceError as error:
-        print(f"Erreur : {error} ; rien n'a été publié.", file=sys.stderr)
-        return 1
+        return _fail(f"{error} ; rien n'a été publié.", EXIT_REFUSED)
     print(f"Snapshot publié : {snapshot.id}")
     return 0
 
 
 def command_ingest(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from observatory.ingest import importer
 
     started = time.perf_counter()
@@ -111,18 +187,20 @@ def command_ingest(args: argparse.Namespace) -> int:
             print(f"… et {hidden} autre(s) problème(s).", file=sys.stderr)
         print(f"Import refusé : {importer.total(error.problems)} problème(s) ; rien n'a été publié, "
               "le snapshot actif est inchangé.", file=sys.stderr)
-        return 1
-    try:
-        snapshot = importer.publish(checked)
-    except snapshots.SnapshotError as error:
-        print(f"Erreur : {error} ; rien n'a été publié.", file=sys.stderr)
-        return 1
+        return EXIT_REFUSED
+    state = snapshots.serving()
+    _report_damage(state)
+    if state.damaged and state.snapshot is not None:
+        print(f"Note : l'import s'appuie sur le snapshot servi, {state.snapshot.id}.", file=sys.stderr)
+    snapshot = importer.publish(checked)
     print(f"{len(checked.frame):,} lignes de {args.dataset} importées ; snapshot publié : {snapshot.id} "
           f"en {time.perf_counter() - started:.1f} s.".replace(",", " "))
     return 0
 
 
 def command_table(args: argparse.Namespace) -> int:
+    import duckdb
+
     from observatory.tables import TableBuilder, TableRequestError
     from observatory.warehouse import QueryError, open_shared
 
@@ -142,21 +220,25 @@ def command_table(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     snapshot = snapshots.active()
     if snapshot is None:
-        print("Erreur : aucun snapshot actif. Lancez : python -m observatory demo", file=sys.stderr)
-        return 1
+        return _fail("aucun snapshot actif. Lancez : python -m observatory demo", EXIT_REFUSED)
+    problems = snapshots.check(snapshot)
+    if problems:
+        raise snapshots.DamagedSnapshot(f"le snapshot actif {snapshot.id} est endommagé : {'; '.join(problems)}")
     dims = tuple(d for d in (args.by or "").split(",") if d)
-    warehouse = open_shared(snapshot)
+    try:
+        warehouse = open_shared(snapshot)
+    except (duckdb.Error, QueryError) as error:
+        raise snapshots.DamagedSnapshot(f"base de requêtes du snapshot {snapshot.id} illisible "
+                                        f"({type(error).__name__})") from error
     try:
         table = TableBuilder(warehouse).build(args.dataset, dims, args.measure, filters)
     except TableRequestError as error:
-        print(f"Erreur : {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(str(error), EXIT_USAGE)
     except secrecy.PopulationTooSmall as error:
         print(f"Secret statistique : {error.message}", file=sys.stderr)
-        return 3
+        return EXIT_SECRET
     except QueryError as error:
-        print(f"Erreur de requête : {error}", file=sys.stderr)
-        return 1
+        return _fail(f"requête en échec ({error})", EXIT_REFUSED)
     # The warehouse is the process-wide one (shared with any caller in the same process): not closed here.
     frame = table.published()
     for note in table.notes:
@@ -178,9 +260,27 @@ def command_ptable(args: argparse.Namespace) -> int:
     return 0
 
 
+class FrenchParser(argparse.ArgumentParser):
+    """argparse with French refusals: its own messages are English."""
+
+    MESSAGES = ((r"the following arguments are required: (.*)", r"argument(s) requis manquant(s) : \1"),
+                (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)",
+                 r"choix invalide pour \1 : \2 (possibles : \3)"),
+                (r"argument (\S+): expected one argument", r"une valeur est attendue après \1"),
+                (r"argument (\S+): invalid (\w+) value: (.*)", r"valeur invalide pour \1 : \3"),
+                (r"unrecognized arguments: (.*)", r"argument(s) inconnu(s) : \1"))
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        for pattern, french in self.MESSAGES:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, french, message)
+                break
+        print(f"Erreur : {message}. Aide : {self.prog} --help", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m observatory",
-                                   description="Observatoire de la cohésion sociale")
+    root = FrenchParser(prog="python -m observatory", description="Observatoire de la cohésion sociale")
     commands = root.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help="générer et publier le snapshot de démonstration")
@@ -191,10 +291,11 @@ def parser() -> argparse.ArgumentParser:
 
     snaps = commands.add_parser("snapshots", help="lister ou activer les snapshots")
     actions = snaps.add_subparsers(dest="action", required=True)
-    actions.add_parser("list")
-    activate = actions.add_parser("activate")
+    actions.add_parser("list", help="les snapshots, leur état (intact ou endommagé)")
+    activate = actions.add_parser("activate", help="activer un snapshot intact")
     activate.add_argument("id")
     actions.add_parser("rollback", help="revenir au snapshot actif avant le dernier publié")
+    actions.add_parser("verify", help="vérifier chaque snapshot en entier (tailles, Parquet, SHA-256)")
     snaps.set_defaults(run=command_snapshots)
 
     sources = commands.add_parser("sources", help="données officielles ouvertes (BMO, DARES, COG, carte)")
@@ -232,7 +333,23 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except snapshots.DamagedSnapshot as error:
+        return _fail(f"snapshot endommagé : {error}. Voir : python -m observatory snapshots verify", EXIT_DAMAGED)
+    except snapshots.SnapshotError as error:
+        return _fail(f"{error} ; rien n'a changé.", EXIT_REFUSED)
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return _fail("plus de place sur le disque : rien n'a été publié, le snapshot actif est inchangé.",
+                         EXIT_NO_SPACE)
+        return _fail(f"fichier ou dossier inaccessible ({error.strerror or type(error).__name__}"
+                     f"{' : ' + str(error.filename) if error.filename else ''}) ; rien n'a été publié.", EXIT_REFUSED)
+    except KeyboardInterrupt:
+        return _fail("interrompu ; rien n'a été publié.", EXIT_UNEXPECTED)
+    except Exception as error:  # the boundary: a message, the details in the log, no traceback
+        logging.getLogger("observatory").debug("erreur inattendue", exc_info=True)
+        return _fail(f"erreur inattendue ({type(error).__name__}) ; rien n'a été publié.", EXIT_UNEXPECTED)
 
 
 if __name__ == "__main__":

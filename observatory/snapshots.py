@@ -1,18 +1,27 @@
 """Snapshot folders: one Parquet file per dataset plus `manifest.json`, published atomically.
 
-A snapshot is built in a staging folder, every file is fsynced, the folder is renamed into
-`snapshots/`, and only then is the `current` pointer (a symlink) swapped with an atomic rename.
-A build that fails at any point leaves the active snapshot untouched.
+A snapshot is built in a staging folder, every file is fsynced and made read-only, the folder is
+renamed into `snapshots/`, and only then is the `current` pointer (a symlink) swapped with an
+atomic rename. A build that fails at any point leaves the active snapshot untouched.
+
+Each snapshot owns its files: the datasets carried from the previous one are copies (reflinks
+where the file system shares blocks copy-on-write), never hard links, so that damaging one
+snapshot's file cannot reach another. Opening the active snapshot checks it cheaply (manifest
+complete, every file present, of its recorded size, a whole Parquet file); a damaged one is
+reported and the newest intact snapshot before it is served (`serving`); `verify` also compares
+every file with its recorded SHA-256.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +37,25 @@ KEEP_PREVIOUS = 5  # snapshots kept in the history behind the active one (rollba
 
 
 class SnapshotError(RuntimeError):
-    """A snapshot is missing, incomplete or cannot be activated."""
+    """A snapshot is missing, incomplete or cannot be activated (the message is French)."""
+
+
+class DamagedSnapshot(SnapshotError):
+    """The snapshot's manifest or files are not what its publication wrote."""
+
+
+@dataclass(frozen=True)
+class Damage:
+    snapshot_id: str
+    reason: str  # French
+
+
+@dataclass(frozen=True)
+class Serving:
+    """What to serve: the active snapshot, or when it is damaged the newest intact one before it
+    (None when there is none); `damaged`, the snapshots passed over and why."""
+    snapshot: Snapshot | None
+    damaged: tuple[Damage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,7 +146,8 @@ def publish(
     base.mkdir(parents=True, exist_ok=True)
     with _publish_lock(base):
         _remove_stale_staging(base)
-        current = active(root)
+        # What the site serves: the active snapshot, or the intact one before it when damaged.
+        current = serving(root).snapshot
         snapshot_id = new_id(origin)
         staging = base / f".staging-{snapshot_id}"
         staging.mkdir()
@@ -143,7 +171,8 @@ def publish(
                 file = staging / entry["file"]
                 if "sha256" not in entry:
                     entry["sha256"] = sha256(file)
-                _fsync(file)
+                entry["bytes"] = file.stat().st_size
+                seal(file)
             manifest = {
                 **inherited,
                 **(extra or {}),
@@ -157,7 +186,7 @@ def publish(
             }
             manifest_path = staging / "manifest.json"
             manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-            _fsync(manifest_path)
+            seal(manifest_path)
             _fsync(staging)
             os.rename(staging, base / snapshot_id)
             _fsync(base)
@@ -172,20 +201,41 @@ def publish(
 
 
 def _carry_over(current: Snapshot, staging: Path, exclude: set[str]) -> dict:
-    """Hard-link (or copy) the active snapshot's other datasets into the staging folder."""
+    """Copy the active snapshot's other datasets into the staging folder (checksums verified)."""
     entries = {}
     for name, entry in current.manifest["datasets"].items():
         if name in exclude:
             continue
         source, target = current.path / entry["file"], staging / entry["file"]
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        copy_file(source, target)
         if sha256(target) != entry["sha256"]:
-            raise SnapshotError(f"{entry['file']} du snapshot {current.id} ne correspond plus à son empreinte")
+            raise DamagedSnapshot(f"{entry['file']} du snapshot {current.id} ne correspond plus à son empreinte ; "
+                                  "rien n'est publié (voir `snapshots verify`)")
         entries[name] = {**entry, "origin": entry.get("origin", current.manifest["origin"])}
     return entries
+
+
+FICLONE = 0x40049409  # Linux ioctl: the target shares the source's blocks, copy-on-write
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """A copy of its own: a reflink where the file system can (instant, no space used until one
+    of the two is written), else a plain copy. Never a hard link: one inode for two snapshots
+    would carry one damage into both."""
+    with source.open("rb") as reading, target.open("wb") as writing:
+        try:
+            fcntl.ioctl(writing.fileno(), FICLONE, reading.fileno())
+            return
+        except OSError as error:
+            if error.errno not in (errno.EOPNOTSUPP, errno.ENOTTY, errno.EXDEV, errno.EINVAL, errno.ENOSYS):
+                raise
+        shutil.copyfileobj(reading, writing, 1 << 20)
+
+
+def seal(path: Path) -> None:
+    """Written once: fsynced and read-only (a stray write is refused to anyone but root)."""
+    _fsync(path)
+    path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
 
 
 @contextmanager
@@ -233,35 +283,155 @@ def _created(snapshot: Snapshot) -> str:
 
 
 def rollback(root: Path | None = None) -> Snapshot:
-    """Activate the snapshot that was active before the current one was published."""
-    current = active(root)
-    if current is None:
+    """Activate the snapshot that was active before the current one was published; when the
+    current one is damaged, the newest intact snapshot before it."""
+    link = pointer(root)
+    if not link.is_symlink():
         raise SnapshotError("aucun snapshot actif")
-    previous = current.manifest.get("previous")
+    current_id = Path(os.readlink(link)).name
+    try:
+        previous = load(current_id, root).manifest.get("previous")
+    except SnapshotError:
+        fallback = serving(root).snapshot
+        if fallback is None:
+            raise SnapshotError(f"le snapshot actif {current_id} est endommagé et aucun snapshot intact ne le "
+                                "précède") from None
+        return activate(fallback.id, root)
     if not previous:
-        raise SnapshotError(f"le snapshot {current.id} n'a pas de prédécesseur")
+        raise SnapshotError(f"le snapshot {current_id} n'a pas de prédécesseur")
     return activate(previous, root)
 
 
+def check(snapshot: Snapshot) -> list[str]:
+    """What is wrong with a snapshot's files, cheaply (no checksum): each present, a regular
+    file, of the size its publication recorded, a whole Parquet file (its last bytes are the
+    format's mark: a truncated one lacks them). Empty: nothing seen."""
+    problems = []
+    for entry in snapshot.manifest["datasets"].values():
+        path = snapshot.path / entry["file"]
+        try:
+            info = path.lstat()
+        except OSError:
+            problems.append(f"{entry['file']} manquant")
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            problems.append(f"{entry['file']} n'est pas un fichier ordinaire")
+        elif entry.get("bytes") is not None and info.st_size != entry["bytes"]:
+            problems.append(f"{entry['file']} fait {info.st_size} octets au lieu de {entry['bytes']} (tronqué ou "
+                            "modifié)")
+        elif path.suffix == ".parquet" and not _whole_parquet(path, info.st_size):
+            problems.append(f"{entry['file']} n'est pas un fichier Parquet complet")
+    return problems
+
+
+def _whole_parquet(path: Path, size: int) -> bool:
+    if size < 12:
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        handle.seek(size - 4)
+        return head == b"PAR1" and handle.read(4) == b"PAR1"
+
+
 def verify(snapshot: Snapshot) -> list[str]:
-    """The files of a snapshot whose checksum differs from its manifest (empty: intact)."""
-    return [entry["file"] for entry in snapshot.manifest["datasets"].values()
-            if not (snapshot.path / entry["file"]).is_file()
-            or sha256(snapshot.path / entry["file"]) != entry["sha256"]]
+    """Everything wrong with a snapshot's files: `check`, then each file's SHA-256 against its
+    manifest (empty: intact)."""
+    problems = check(snapshot)
+    damaged = {problem.split(" ", 1)[0] for problem in problems}
+    for entry in snapshot.manifest["datasets"].values():
+        if entry["file"] not in damaged and sha256(snapshot.path / entry["file"]) != entry["sha256"]:
+            problems.append(f"{entry['file']} ne correspond plus à son empreinte (SHA-256)")
+    return problems
 
 
 def load(snapshot_id: str, root: Path | None = None) -> Snapshot:
+    """The snapshot of that id, its manifest read and checked for completeness (DamagedSnapshot
+    when unreadable or incomplete; SnapshotError when there is no such snapshot)."""
     if not snapshot_id or "/" in snapshot_id or snapshot_id.startswith("."):
         raise SnapshotError(f"identifiant de snapshot invalide : {snapshot_id!r}")
     path = snapshots_dir(root) / snapshot_id
+    if not path.is_dir():
+        raise SnapshotError(f"snapshot introuvable : {snapshot_id}")
     manifest_path = path / "manifest.json"
-    if not manifest_path.is_file():
-        raise SnapshotError(f"snapshot introuvable ou incomplet : {snapshot_id}")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DamagedSnapshot(f"manifeste absent dans {snapshot_id}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DamagedSnapshot(f"manifeste illisible dans {snapshot_id} ({type(error).__name__})") from None
+    missing = _manifest_problems(manifest)
+    if missing:
+        raise DamagedSnapshot(f"manifeste incomplet dans {snapshot_id} : {missing}")
     for dataset in DATASETS:
         if not (path / f"{dataset}.parquet").is_file():
-            raise SnapshotError(f"fichier manquant dans {snapshot_id} : {dataset}.parquet")
+            raise DamagedSnapshot(f"fichier manquant dans {snapshot_id} : {dataset}.parquet")
     return Snapshot(snapshot_id, path.resolve(), manifest)
+
+
+def _manifest_problems(manifest: object) -> str:
+    """What a manifest lacks of what every reader of it expects ("" when complete)."""
+    if not isinstance(manifest, dict):
+        return "pas un objet JSON"
+    absent = [key for key in ("id", "created_at", "origin", "datasets") if key not in manifest]
+    if absent:
+        return f"champ(s) {', '.join(absent)} absent(s)"
+    datasets = manifest["datasets"]
+    if not isinstance(datasets, dict):
+        return "champ datasets invalide"
+    for name in DATASETS:
+        entry = datasets.get(name)
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str) or "sha256" not in entry:
+            return f"jeu {name} absent ou sans fichier ni empreinte"
+    for entry in datasets.values():
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str) or "/" in entry["file"] \
+                or entry["file"].startswith("."):
+            return "entrée de fichier invalide"
+    return ""
+
+
+def serving(root: Path | None = None, unusable: dict[str, str] | None = None) -> Serving:
+    """The snapshot to serve: the active one when intact (`check`), else the newest intact one
+    created before it, with what was passed over and why; `unusable` adds snapshots found
+    damaged otherwise (their query database), id -> reason."""
+    unusable = unusable or {}
+    link = pointer(root)
+    if not link.is_symlink():
+        return Serving(None)
+    current_id = Path(os.readlink(link)).name
+    problem = _problem(current_id, root, unusable)
+    if problem is None:
+        return Serving(load(current_id, root))
+    damaged = [Damage(current_id, problem)]
+    for candidate in _before(current_id, root):
+        reason = _problem(candidate, root, unusable)
+        if reason is None:
+            return Serving(load(candidate, root), tuple(damaged))
+        damaged.append(Damage(candidate, reason))
+    return Serving(None, tuple(damaged))
+
+
+def _problem(snapshot_id: str, root: Path | None, unusable: dict[str, str]) -> str | None:
+    """Why a snapshot cannot be served (None: it can)."""
+    if snapshot_id in unusable:
+        return unusable[snapshot_id]
+    try:
+        found = check(load(snapshot_id, root))
+    except SnapshotError as error:
+        return str(error)
+    return "; ".join(found) or None
+
+
+def _before(snapshot_id: str, root: Path | None) -> list[str]:
+    """The ids of the snapshots created before `snapshot_id`, newest first (all of them when its
+    creation time cannot be read from its id)."""
+    base = snapshots_dir(root)
+    if not base.is_dir():
+        return []
+    names = [child.name for child in base.iterdir() if child.is_dir() and not child.name.startswith(".")
+             and child.name != snapshot_id]
+    stamp = snapshot_id.rsplit("-", 1)[-1]
+    return sorted((name for name in names if not stamp or name.rsplit("-", 1)[-1] < stamp),
+                  key=lambda name: name.rsplit("-", 1)[-1], reverse=True)
 
 
 def list_snapshots(root: Path | None = None) -> list[Snapshot]:
@@ -274,14 +444,18 @@ def list_snapshots(root: Path | None = None) -> list[Snapshot]:
             continue
         try:
             found.append(load(child.name, root))
-        except (SnapshotError, json.JSONDecodeError):
+        except SnapshotError:
             continue
     return found
 
 
 def activate(snapshot_id: str, root: Path | None = None) -> Snapshot:
-    """Point `current` at the snapshot with an atomic rename of a fresh symlink."""
+    """Point `current` at the snapshot with an atomic rename of a fresh symlink (a damaged one
+    is refused)."""
     snapshot = load(snapshot_id, root)
+    problems = check(snapshot)
+    if problems:
+        raise DamagedSnapshot(f"le snapshot {snapshot_id} est endommagé : {'; '.join(problems)}")
     link = pointer(root)
     temporary = link.with_name(f".current-{os.getpid()}")
     if temporary.is_symlink() or temporary.exists():
@@ -293,8 +467,13 @@ def activate(snapshot_id: str, root: Path | None = None) -> Snapshot:
 
 
 def active(root: Path | None = None) -> Snapshot | None:
-    """The snapshot `current` points to, or None when there is none yet."""
+    """The snapshot `current` points to, or None when there is none yet (SnapshotError when it
+    is missing, DamagedSnapshot when its manifest is unreadable; its files are not checked here:
+    `serving` does)."""
     link = pointer(root)
     if not link.is_symlink():
         return None
-    return load(Path(os.readlink(link)).name, root)
+    snapshot_id = Path(os.readlink(link)).name
+    if not (snapshots_dir(root) / snapshot_id).is_dir():
+        raise DamagedSnapshot(f"le pointeur « current » désigne un snapshot absent : {snapshot_id}")
+    return load(snapshot_id, root)

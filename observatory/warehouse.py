@@ -108,6 +108,18 @@ def build_database(folder: Path) -> Path:
     target = folder / f".{DATABASE_FILE}.{os.getpid()}.tmp"
     if target.exists():
         target.unlink()
+    try:
+        _build_into(folder, target)
+    except BaseException:
+        for leftover in (target, target.with_name(target.name + ".wal")):
+            leftover.unlink(missing_ok=True)  # nothing half-built left in the snapshot
+        raise
+    os.replace(target, final)
+    final.chmod(0o444)
+    return final
+
+
+def _build_into(folder: Path, target: Path) -> None:
     occupations = reference.occupations()
     smic = reference.smic_annual()
     con = duckdb.connect(str(target), config={"threads": 2, "autoload_known_extensions": False})
@@ -139,8 +151,6 @@ def build_database(folder: Path) -> Path:
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    os.replace(target, final)
-    return final
 
 
 def _build_rollups(con: duckdb.DuckDBPyConnection) -> None:

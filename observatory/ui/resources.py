@@ -8,19 +8,23 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
+import duckdb
 import streamlit as st
 
 from observatory import snapshots, views
 from observatory.collector import COLLECTOR
 from observatory.tables import TableBuilder
 from observatory.views import memo
-from observatory.warehouse import open_shared
+from observatory.warehouse import QueryError, open_shared
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _builder_for(snapshot_id: str) -> TableBuilder:
-    builder = TableBuilder(open_shared(snapshots.load(snapshot_id)))
+def _builder_for(folder: str) -> TableBuilder:
+    path = Path(folder)
+    builder = TableBuilder(open_shared(snapshots.load(path.name, path.parent.parent)))
     # The process's long-lived objects (Streamlit, Plotly and pandas modules, the warehouse: about
     # 140 000) out of the collector's automatic passes from now on (observatory/collector.py).
     COLLECTOR.collect()
@@ -98,14 +102,41 @@ def warm_up(builder: TableBuilder) -> int:
 
 
 def table_builder_for(snapshot: snapshots.Snapshot) -> TableBuilder:
-    return _builder_for(snapshot.id)
+    return _builder_for(str(snapshot.path))
+
+
+@dataclass(frozen=True)
+class Served:
+    """What the app serves: a snapshot and its builder, or none; the snapshots passed over."""
+    snapshot: snapshots.Snapshot | None
+    builder: TableBuilder | None
+    damaged: tuple[snapshots.Damage, ...]
+
+
+# A query database that cannot be opened (truncated, from a full disk...) makes its snapshot
+# unusable like a damaged file.
+UNUSABLE_DATABASE = (duckdb.Error, OSError, snapshots.SnapshotError, QueryError)
+
+
+def served() -> Served:
+    """The active snapshot when it is intact and its database opens, else the newest intact
+    snapshot before it (the pages say so in a banner: shell.render_frame)."""
+    unusable: dict[str, str] = {}
+    while True:
+        state = snapshots.serving(unusable=unusable)
+        if state.snapshot is None:
+            return Served(None, None, state.damaged)
+        try:
+            return Served(state.snapshot, table_builder_for(state.snapshot), state.damaged)
+        except UNUSABLE_DATABASE as error:
+            logging.getLogger(__name__).warning("base de requêtes de %s illisible : %s", state.snapshot.id, error)
+            unusable[state.snapshot.id] = f"base de requêtes illisible ({type(error).__name__})"
 
 
 def active_snapshot() -> snapshots.Snapshot | None:
-    return snapshots.active()
+    return served().snapshot
 
 
 def table_builder() -> TableBuilder | None:
-    """The builder over the active snapshot, or None when no snapshot exists yet."""
-    snapshot = snapshots.active()
-    return None if snapshot is None else table_builder_for(snapshot)
+    """The builder over the snapshot served, or None when there is none."""
+    return served().builder

@@ -22,18 +22,20 @@ LANDING = "vue_ensemble"  # the default page of the navigation (observatory/ui/s
 
 
 def prepare() -> float | None:
-    """Open the active snapshot's database (rebuilt there if older code made it), start the
-    warm-up and build the landing page's default view. Returns the seconds it took, or None
-    when there is no snapshot yet (the app then says how to make one)."""
-    from observatory import snapshots, views
+    """Open the database of the snapshot to serve (rebuilt there if older code made it), start
+    the warm-up and build the landing page's default view. Returns the seconds it took, or None
+    when there is no snapshot to serve (the app then says how to make one, or what is damaged)."""
+    from observatory import views
     from observatory.filters import Filters
     from observatory.ui import resources
 
-    snapshot = snapshots.active()
-    if snapshot is None:
-        return None
     started = time.perf_counter()
-    views.page_content(LANDING, resources.table_builder_for(snapshot), Filters())
+    served = resources.served()
+    for damage in served.damaged:
+        print(f"Snapshot endommagé : {damage.snapshot_id} ({damage.reason}).", file=sys.stderr)
+    if served.builder is None:
+        return None
+    views.page_content(LANDING, served.builder, Filters())
     return time.perf_counter() - started
 
 

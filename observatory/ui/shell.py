@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
+from observatory import formatting as fmt
 from observatory import reference, snapshots
 from observatory.contracts import CONTRACTS
 from observatory.filters import Filters
@@ -36,10 +39,14 @@ def escape(text: str) -> str:
 
 def render_frame(page: str) -> None:
     """Banner and notices shown above every page."""
-    snapshot = resources.active_snapshot()
+    served = resources.served()
+    snapshot = served.snapshot
+    if served.damaged:
+        st.error(damage_banner(served.damaged, snapshot), icon="⚠️")
     if snapshot is None:
-        st.error("Aucune donnée n'est encore publiée. Lancez `make run` (ou "
-                 "`python -m observatory demo`) pour générer les données de démonstration.")
+        if not served.damaged:
+            st.error("Aucune donnée n'est encore publiée. Lancez `make run` (ou "
+                     "`python -m observatory demo`) pour générer les données de démonstration.")
         st.stop()
     synthetic = [CONTRACTS[name].title.lower() for name in snapshots.DATASETS
                  if snapshot.origin_of(name) == "demo"]
@@ -52,6 +59,21 @@ def render_frame(page: str) -> None:
     for notice in selection.notices:
         st.warning(escape(notice))
     st.session_state[FILTERS_KEY] = selection.without_notices()
+
+
+def damage_banner(damaged: tuple[snapshots.Damage, ...], serving: snapshots.Snapshot | None) -> str:
+    """For the administrator: which snapshot is damaged and why, what is served meanwhile."""
+    first = damaged[0]
+    text = (f"**Données endommagées** : le snapshot actif « {escape(first.snapshot_id)} » ne peut pas être servi "
+            f"({escape(first.reason)}). ")
+    if serving is None:
+        text += "Aucun snapshot intact ne le précède : aucune page ne peut être affichée. "
+    else:
+        published = fmt.date_fr(dt.datetime.fromisoformat(serving.manifest["created_at"]).date())
+        text += (f"En attendant, le site affiche le snapshot précédent « {escape(serving.id)} », publié le "
+                 f"{published}. ")
+    return text + ("Pour l'administrateur : `python -m observatory snapshots verify`, puis `snapshots rollback` "
+                   "ou un nouvel import.")
 
 
 def selected_filters() -> Filters:
