@@ -16,7 +16,8 @@ if not labour_needs.available(snapshot):
             "télécharge avec `python -m observatory sources pull` (ou `--mirror DOSSIER` sans réseau).")
     st.stop()
 source = labour_needs.source_of(snapshot)
-st.success(f"**Données officielles réelles** : {source['producer']}, {source['title']}. Projets de recrutement "
+st.success(f"**Données officielles réelles** : {shell.escape(source['producer'])}, {shell.escape(source['title'])}. "
+           "Projets de recrutement "
            "déclarés pour l'année par **tous les employeurs** (pas seulement ceux du secteur), pour les métiers "
            "du secteur, par région. Les filtres de "
            "région et de métier s'appliquent ; les autres (année, branche, sexe, âge, taille) ne concernent pas "

@@ -177,7 +177,8 @@ def _wrapped(text: str, width: int) -> list[str]:
 
 
 def _escape(text: str) -> str:
-    """Plotly renders a subset of HTML in titles: neutralise it in data-derived text."""
+    """Plotly renders a subset of HTML (links, bold, line breaks) in titles, ticks, hovers and
+    texts: data-derived text is escaped wherever it goes into a figure."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -202,7 +203,7 @@ def bar_chart(rows: pd.DataFrame, frame: Frame, *, unit: str, colours: dict[str,
     texts = [fmt.by_unit(None if s else v, unit) for v, s in zip(values, secret, strict=True)]
     scale = 100 if unit == "share" else 1  # as `_plotted`, on a list
     bar = {
-        "type": "bar", "orientation": "h", "y": column("label"),
+        "type": "bar", "orientation": "h", "y": [_escape(str(label)) for label in column("label")],
         "x": [0.0 if s else v * scale for v, s in zip(values, secret, strict=True)],
         "marker": {"color": [SECRET_GREY if s else (colours or {}).get(c, MAIN)
                              for c, s in zip(codes, secret, strict=True)]},
@@ -233,7 +234,7 @@ def line_chart(series: Sequence[Series], frame: Frame, *, unit: str, log_scale: 
     for line in series:
         values = pd.Series(list(line.values), dtype=float)
         traces.append({
-            "type": "scatter", "mode": "lines+markers", "name": line.name, "x": list(line.years),
+            "type": "scatter", "mode": "lines+markers", "name": _escape(line.name), "x": list(line.years),
             "y": [None if pd.isna(v) else v for v in _plotted(values, unit)],
             "line": {"color": line.colour, "dash": line.dash, "width": 2.5}, "connectgaps": False,
             "customdata": [fmt.by_unit(None if pd.isna(v) else float(v), unit) for v in values],
@@ -269,7 +270,7 @@ def scatter_chart(points: pd.DataFrame, frame: Frame, x: Axis, y: Axis,
              f"{_escape(y.title)} : {fmt.by_unit(vy, y.unit)}"
              for label, vx, vy in zip(points["label"], points["x"], points["y"], strict=True)]
     marker = {"type": "scatter", "mode": "markers+text", "x": _plotted(points["x"], x.unit).tolist(),
-              "y": _plotted(points["y"], y.unit).tolist(), "text": points["label"].tolist(),
+              "y": _plotted(points["y"], y.unit).tolist(), "text": [_escape(str(label)) for label in points["label"]],
               "textposition": "top center", "textfont": {"size": 10}, "cliponaxis": False,
               "marker": {"size": 12, "color": [(colours or {}).get(c, MAIN) for c in codes],
                          "line": {"width": 1, "color": "white"}},
@@ -297,12 +298,12 @@ def quantile_chart(rows: pd.DataFrame, frame: Frame, smic: float | None = None) 
     dropped here; the table under the chart lists them). With `smic`, a dashed vertical line marks
     the gross monthly SMIC of the year, the yardstick of low pay."""
     shown = frames.sort_rows(frames.dropna_rows(rows, "d1", "q1", "median", "q3", "d9"), "median")
-    hover = [f"{label}<br>D9 : {fmt.euros(d9)}<br>Q3 : {fmt.euros(q3)}<br>Médiane : {fmt.euros(m)}"
+    hover = [f"{_escape(str(label))}<br>D9 : {fmt.euros(d9)}<br>Q3 : {fmt.euros(q3)}<br>Médiane : {fmt.euros(m)}"
              f"<br>Q1 : {fmt.euros(q1)}<br>D1 : {fmt.euros(d1)}"
              for label, d1, q1, m, q3, d9 in shown[["label", "d1", "q1", "median", "q3", "d9"]].itertuples(
                  index=False)]
     box = {
-        "type": "box", "orientation": "h", "name": "", "y": shown["label"].tolist(),
+        "type": "box", "orientation": "h", "name": "", "y": [_escape(str(label)) for label in shown["label"]],
         "q1": shown["q1"].tolist(), "median": shown["median"].tolist(), "q3": shown["q3"].tolist(),
         "lowerfence": shown["d1"].tolist(), "upperfence": shown["d9"].tolist(),
         "marker": {"color": MAIN}, "line": {"color": MAIN}, "fillcolor": "rgba(31, 78, 153, 0.25)",
@@ -357,7 +358,7 @@ def pyramid_chart(rows: pd.DataFrame, frame: Frame) -> go.Figure:
     """An age pyramid: one row per age band (columns label, women, men; NaN = secret), the
     youngest at the bottom, women to the right and men to the left (drawn as negative lengths,
     labelled with their true values). A secret bar has no length and says "secret"."""
-    labels = rows["label"].tolist()
+    labels = [_escape(str(label)) for label in rows["label"]]
     traces = []
     for column, name, colour, sign in (("men", "Hommes", MAIN, -1), ("women", "Femmes", SECOND, 1)):
         values = rows[column].astype(float)

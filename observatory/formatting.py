@@ -1,4 +1,4 @@
-"""French number formats used everywhere: `12 345`, `1 234,5 €`, `45,2 %`."""
+"""French number formats used everywhere: `12 345`, `1 234,5 €`, `45,2 %`; text shown as text."""
 
 from __future__ import annotations
 
@@ -6,6 +6,15 @@ import datetime as dt
 import math
 
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
+# What Markdown, Streamlit's directives (:red[...], :material/...:) and KaTeX ($...$) read as
+# markup; a backslash before any ASCII punctuation makes it a plain character in CommonMark.
+MARKUP = "\\`*_{}[]()#+-.!|<>~$:=&"
+
+
+def as_text(text: object) -> str:
+    """A string from a file, a user or a producer, to put in Markdown as text: no link, image,
+    colour, formula nor HTML can come out of it."""
+    return "".join("\\" + char if char in MARKUP else char for char in str(text))
 
 
 def number(value: float | None, digits: int = 0) -> str:

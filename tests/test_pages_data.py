@@ -82,10 +82,11 @@ def test_methodology_renders_the_definitions_the_code_uses(data_root, snapshot) 
     assert not app.exception
     text = "\n".join(m.value for m in app.markdown)
     for measure in indicators.MEASURES.values():
-        assert measure.label.replace("|", "\\|") in text and measure.definition.split(".")[0] in text
+        # Table cells are written as text (formatting.as_text: every punctuation mark escaped).
+        assert fmt.as_text(measure.label) in text and fmt.as_text(measure.definition.split(".")[0]) in text
     config = secrecy.DEFAULT
     assert f"moins de {config.min_rows} personnes" in text and f"moins de {config.min_employers} employeurs" in text
-    assert snapshot.id in text and "données de démonstration synthétiques" in text
+    assert fmt.as_text(snapshot.id) in text and "données de démonstration synthétiques" in text
     assert "Aucune n'est chargée" in text  # no official source in the test snapshot
     assert "RGAA" in text
 
@@ -140,4 +141,4 @@ def test_sources_are_in_the_manifest_and_on_the_methodology_page(with_sources, m
     assert active.manifest["demo"] == {"scale": 0.02, "seed": 7}  # how the carried synthetic data was made
     monkeypatch.setenv("OBSERVATORY_DATA_DIR", str(with_sources))
     text = "\n".join(m.value for m in run_page(METHODO, {}).markdown)
-    assert "France Travail" in text and "Enquête Besoins en main-d'œuvre 2024" in text
+    assert "France Travail" in text and fmt.as_text("Enquête Besoins en main-d'œuvre 2024") in text

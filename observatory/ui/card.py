@@ -35,8 +35,8 @@ def _apply_selection(chart_key: str, dimension: str) -> None:
 def chart_card(card: ChartCard | Notice) -> None:
     with st.container(border=True):
         if isinstance(card, Notice):
-            st.markdown(f"**{card.title}**")
-            st.info(card.message)
+            st.markdown(f"**{shell.escape(card.title)}**")
+            st.info(shell.escape(card.message))
             return
         chart_key = f"graphique_{card.key}"
         if card.select in SELECTION_ATTRIBUTE:
@@ -58,7 +58,7 @@ def chart_card(card: ChartCard | Notice) -> None:
         # the few cards whose numbers are downloaded.
         st.download_button("Télécharger (CSV)", data=card.data.csv, file_name=f"{card.file_stem}.csv",
                            mime="text/csv", on_click="ignore", key=f"csv_{card.key}")
-        st.caption(card.frame.source)
+        st.caption(shell.escape(card.frame.source))
         with st.expander("Définition"):
             st.markdown(card.definition)
 

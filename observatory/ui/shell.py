@@ -31,10 +31,8 @@ def pages() -> list:
 
 
 def escape(text: str) -> str:
-    """Neutralise Markdown in text that may come from a URL."""
-    for char in "\\`*_{}[]()#+-.!|<>~$":
-        text = text.replace(char, "\\" + char)
-    return text
+    """Text that may come from a URL, a file or a producer, shown as text (formatting.as_text)."""
+    return fmt.as_text(text)
 
 
 def render_frame(page: str) -> None:

@@ -27,7 +27,8 @@ class Section:
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """A table cell's text as text (file names, producers' words: never markup)."""
+    return fmt.as_text(" ".join(str(text).split()))
 
 
 def indicators_section() -> Section:
@@ -125,7 +126,7 @@ def residual_risks() -> str:
 
 def sources_section(snapshot: Snapshot) -> Section:
     created = dt.datetime.fromisoformat(snapshot.manifest["created_at"])
-    lines = [f"Snapshot actif : `{snapshot.id}`, publié le {fmt.date_fr(created.date())}.", "",
+    lines = [f"Snapshot servi : {_cell(snapshot.id)}, publié le {fmt.date_fr(created.date())}.", "",
              "| jeu de données | origine | lignes | années | détail |", "|---|---|---|---|---|"]
     for name in DATASETS:
         entry = snapshot.manifest["datasets"][name]
@@ -134,21 +135,24 @@ def sources_section(snapshot: Snapshot) -> Section:
         detail = ""
         if origin == "demo":
             demo = snapshot.manifest.get("demo", {})
-            detail = f"générateur du projet, échelle {demo.get('scale', '?')}, graine {demo.get('seed', '?')}"
+            detail = (f"générateur du projet, échelle {_cell(demo.get('scale', '?'))}, "
+                      f"graine {_cell(demo.get('seed', '?'))}")
         elif entry.get("imported_from"):
-            detail = "; ".join(f"{_cell(f['file'])} (sha256 {f['sha256'][:12]}…)" for f in entry["imported_from"])
-        lines.append(f"| {CONTRACTS[name].title} | {ORIGIN_WORDS.get(origin, origin)} | "
-                     f"{fmt.number(entry['rows'])} | {years[0]}–{years[1]} | {detail} |")
+            detail = "; ".join(f"{_cell(f['file'])} (sha256 {_cell(f['sha256'][:12])}…)"
+                               for f in entry["imported_from"])
+        lines.append(f"| {CONTRACTS[name].title} | {_cell(ORIGIN_WORDS.get(origin, origin))} | "
+                     f"{fmt.number(entry['rows'])} | {_cell(years[0])}–{_cell(years[1])} | {detail} |")
     official = snapshot.manifest.get("sources", [])
     lines += ["", "**Données officielles ouvertes**", ""]
     if official:
         lines += ["| producteur | données | millésime | licence | téléchargé le | adresse | empreinte |",
                   "|---|---|---|---|---|---|---|"]
         for source in official:
-            lines.append(f"| {_cell(source['producer'])} | {_cell(source['title'])} | {source.get('year', '')} | "
-                         f"{_cell(source['licence'])} | {_cell(source.get('downloaded_at', '')[:10])} | "
-                         f"{_cell(source['url'])} | sha256 {source['sha256'][:12]}… |")
-        notes = [f"- {source['producer']} : {source['licence_note']}" for source in official
+            lines.append(f"| {_cell(source['producer'])} | {_cell(source['title'])} | "
+                         f"{_cell(source.get('year', ''))} | {_cell(source['licence'])} | "
+                         f"{_cell(str(source.get('downloaded_at', ''))[:10])} | "
+                         f"{_cell(source['url'])} | sha256 {_cell(str(source['sha256'])[:12])}… |")
+        notes = [f"- {_cell(source['producer'])} : {_cell(source['licence_note'])}" for source in official
                  if source.get("licence_note")]
         lines += ["", *notes]
     else:
