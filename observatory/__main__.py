@@ -37,8 +37,13 @@ EXIT_CODES: dict[int, str] = {
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"Erreur : {message}", file=sys.stderr)
+    print(f"Erreur : {printable(message)}", file=sys.stderr)
     return code
+
+
+def printable(text: object) -> str:
+    """A message quoting a file's or a user's words, safe for a terminal (no control sequence)."""
+    return "".join(ch if ch.isprintable() or ch == "\n" else "?" for ch in str(text))
 
 
 def _progress_bar(stage: str, share: float) -> None:
@@ -181,7 +186,7 @@ def command_ingest(args: argparse.Namespace) -> int:
         checked = importer.check(args.dataset, [Path(name) for name in args.files])
     except importer.IngestError as error:
         for problem in error.problems[:MAX_PROBLEMS_SHOWN]:
-            print(f"Erreur : {problem}", file=sys.stderr)
+            print(f"Erreur : {printable(problem)}", file=sys.stderr)
         hidden = importer.total(error.problems[MAX_PROBLEMS_SHOWN:])
         if hidden:
             print(f"… et {hidden} autre(s) problème(s).", file=sys.stderr)
@@ -348,6 +353,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _fail("interrompu ; rien n'a été publié.", EXIT_UNEXPECTED)
     except Exception as error:  # the boundary: a message, the details in the log, no traceback
+        if "No space left on device" in str(error):  # DuckDB's own errors are not OSErrors
+            return _fail("plus de place sur le disque : rien n'a été publié, le snapshot actif est inchangé.",
+                         EXIT_NO_SPACE)
         logging.getLogger("observatory").debug("erreur inattendue", exc_info=True)
         return _fail(f"erreur inattendue ({type(error).__name__}) ; rien n'a été publié.", EXIT_UNEXPECTED)
 

@@ -1,7 +1,9 @@
 """Read an import file (CSV, XLSX or Parquet) into a frame of text cells, whatever its format.
 
 Every cell becomes a string (empty for a missing value) so that one validator judges them all,
-and each row keeps the line number a user sees in a spreadsheet or a text editor.
+and each row keeps the line number a user sees in a spreadsheet or a text editor. Hostile files
+are refused before they are read: links and anything but a regular file, an XLSX archive that
+would inflate beyond its limits, a Parquet file with nested or binary columns.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import stat
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +22,13 @@ import pyarrow.parquet as pq
 
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "cp1252", "latin-1")
 SEPARATORS: tuple[str, ...] = (";", ",", "\t")
+# What an XLSX archive may hold once inflated, checked from its directory before any reading: a
+# sheet of 50 000 rows of employees is 37 MB of XML compressed 13 times; a "zip bomb" is
+# compressed hundreds or thousands of times.
+XLSX_MAX_INFLATED = 1 << 30
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FROM = 1 << 20  # small entries (styles, themes) may compress better than that
+XLSX_MAX_ENTRIES = 10_000
 
 
 class ReadError(ValueError):
@@ -36,9 +47,15 @@ class RawFile:
 
 
 def read(path: Path) -> RawFile:
-    if not path.is_file():
-        raise ReadError(f"{path.name} : fichier introuvable")
-    if path.stat().st_size == 0:
+    try:
+        info = path.lstat()
+    except OSError:
+        raise ReadError(f"{path.name} : fichier introuvable") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise ReadError(f"{path.name} : lien symbolique refusé (donnez le fichier lui-même)")
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError(f"{path.name} : pas un fichier ordinaire (dossier, tube ou périphérique refusé)")
+    if info.st_size == 0:
         raise ReadError(f"{path.name} : fichier vide")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
@@ -89,7 +106,28 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _check_archive(path: Path) -> None:
+    """Refuse an XLSX whose archive would inflate beyond the limits, from its directory alone."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ReadError(f"{path.name} : classeur XLSX illisible ({type(error).__name__})") from error
+    if len(entries) > XLSX_MAX_ENTRIES:
+        raise ReadError(f"{path.name} : archive XLSX de {len(entries)} éléments refusée (au plus {XLSX_MAX_ENTRIES})")
+    inflated = sum(entry.file_size for entry in entries)
+    if inflated > XLSX_MAX_INFLATED:
+        raise ReadError(f"{path.name} : classeur XLSX de {inflated // (1 << 20)} Mo une fois décompressé, refusé "
+                        f"(au plus {XLSX_MAX_INFLATED // (1 << 20)} Mo : importez plutôt un CSV ou un Parquet)")
+    for entry in entries:
+        if entry.file_size > XLSX_RATIO_FROM and entry.file_size > XLSX_MAX_RATIO * max(entry.compress_size, 1):
+            raise ReadError(f"{path.name} : classeur XLSX refusé, {entry.filename} se décompresse "
+                            f"{entry.file_size // max(entry.compress_size, 1)} fois (au plus {XLSX_MAX_RATIO} : "
+                            "archive piégée ou anormale)")
+
+
 def _read_xlsx(path: Path) -> RawFile:
+    _check_archive(path)
     from openpyxl import load_workbook  # imported here: only imports of spreadsheets need it
 
     try:
@@ -113,7 +151,21 @@ def _read_xlsx(path: Path) -> RawFile:
     return RawFile(path.name, frame, first_line=2, row_word="ligne")
 
 
+# Column types an import may hold: flat values written as text by any tool.
+FLAT = (pa.types.is_integer, pa.types.is_floating, pa.types.is_boolean, pa.types.is_string, pa.types.is_large_string,
+        pa.types.is_date, pa.types.is_timestamp, pa.types.is_decimal, pa.types.is_null, pa.types.is_dictionary)
+
+
 def _read_parquet(path: Path) -> RawFile:
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError) as error:
+        raise ReadError(f"{path.name} : fichier Parquet illisible ({str(error).splitlines()[0]})") from error
+    for field in schema:
+        kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+        if not any(test(kind) for test in FLAT) or pa.types.is_dictionary(kind):
+            raise ReadError(f"{path.name} : colonne « {field.name} » de type {kind} refusée (valeurs simples "
+                            "attendues : texte, nombre, date, booléen ; ni liste, ni structure, ni binaire)")
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as error:
