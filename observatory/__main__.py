@@ -37,6 +37,9 @@ EXIT_CODES: dict[int, str] = {
 
 
 def _fail(message: str, code: int) -> int:
+    if _progress.open:  # the message on a line of its own, not after a progress bar
+        sys.stderr.write("\n")
+        _progress.open = False
     print(f"Erreur : {printable(message)}", file=sys.stderr)
     return code
 
@@ -46,10 +49,18 @@ def printable(text: object) -> str:
     return "".join(ch if ch.isprintable() or ch == "\n" else "?" for ch in str(text))
 
 
+class _Progress:
+    open = False  # a progress bar is being drawn on stderr's current line
+
+
+_progress = _Progress()
+
+
 def _progress_bar(stage: str, share: float) -> None:
     width = 30
     filled = int(width * min(max(share, 0.0), 1.0))
     sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {share * 100:5.1f} % {stage:<24}")
+    _progress.open = share < 1.0
     if share >= 1.0:
         sys.stderr.write("\n")
     sys.stderr.flush()
@@ -147,7 +158,10 @@ def _verify_snapshots() -> int:
         damaged += bool(problems)
         print(f"{snapshot_id} : " + ("intact" if not problems else "endommagé : " + " ; ".join(problems)))
     print(f"{len(ids)} snapshot(s) vérifié(s), {damaged} endommagé(s).")
-    return EXIT_DAMAGED if damaged else EXIT_OK
+    if damaged:
+        return _fail(f"{damaged} snapshot(s) endommagé(s) (voir ci-dessus) : `snapshots rollback` ou "
+                     "`snapshots activate ID` ramène un snapshot intact.", EXIT_DAMAGED)
+    return EXIT_OK
 
 
 MAX_PROBLEMS_SHOWN = 50

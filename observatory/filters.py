@@ -29,9 +29,12 @@ URL_LABELS: dict[str, str] = {
     "metier": "métier", "sexe": "sexe", "age": "tranche d'âge", "taille": "taille de structure",
 }
 MAX_VALUE_LENGTH = 40
-# Keys a page keeps in the URL beside the global filters (its own choices, validated by the page):
-# the Territoires indicator, the Comparer pair.
-PAGE_KEYS: frozenset[str] = frozenset({"indicateur", "comparer", "a", "b"})
+# Keys a page keeps in the URL beside the global filters (its own choices, validated by the page),
+# by the page's address: the Territoires indicator, the Comparer pair. Elsewhere they are unknown.
+PAGE_KEYS: dict[str, frozenset[str]] = {"territoires": frozenset({"indicateur"}),
+                                        "comparer": frozenset({"comparer", "a", "b"})}
+# Rejected values a notice quotes, per key; the others are counted.
+MAX_QUOTED = 3
 
 
 @dataclass(frozen=True)
@@ -115,27 +118,36 @@ def _occupation_codes(families: tuple[str, ...], occupations: tuple[str, ...]) -
     return occupations or from_families
 
 
-def from_query(params: Mapping[str, Sequence[str] | str]) -> Filters:
-    """Parse URL query parameters; bad values are dropped with a notice in `Filters.notices`."""
+def from_query(params: Mapping[str, Sequence[str] | str], page: str | None = None) -> Filters:
+    """Parse URL query parameters; bad values are dropped with a notice in `Filters.notices`, one
+    per key whatever the number of values (a link of a thousand bad values says so in a line).
+    `page`: the page's address, whose own keys (PAGE_KEYS) are not the filters' to judge."""
     lists = reference.code_lists()
+    own = PAGE_KEYS.get(page or "", frozenset())
     values: dict[str, object] = {}
     notices: list[str] = []
+    unknown: list[str] = []
     for key, raw in params.items():
-        if key in PAGE_KEYS:
+        if key in own:
             continue
         if key not in URL_KEYS:
-            notices.append(f"Paramètre inconnu ignoré : « {_shorten(key)} ».")
+            unknown.append(key)
             continue
         attribute, list_name, many = URL_KEYS[key]
         items = [raw] if isinstance(raw, str) else list(raw)
         kept: list[str] = []
+        rejected: list[str] = []
         for item in items:
             text = str(item).strip()
             if len(text) > MAX_VALUE_LENGTH or text not in lists[list_name]:
-                notices.append(f"Valeur ignorée pour {URL_LABELS[key]} : « {_shorten(text)} » "
-                               "n'est pas un code connu.")
+                rejected.append(text)
             elif text not in kept:
                 kept.append(text)
+        if rejected:
+            notices.append(_quoted(rejected, f"Valeur ignorée pour {URL_LABELS[key]}",
+                                   f"Valeurs ignorées pour {URL_LABELS[key]}")
+                           + (" : ce ne sont pas des codes connus." if len(rejected) > 1
+                              else " n'est pas un code connu."))
         if not kept:
             continue
         if not many and len(kept) > 1:
@@ -146,7 +158,16 @@ def from_query(params: Mapping[str, Sequence[str] | str]) -> Filters:
             values[attribute] = kept[0]
         else:
             values[attribute] = tuple(kept)
+    if unknown:
+        notices.insert(0, _quoted(unknown, "Paramètre inconnu ignoré", "Paramètres inconnus ignorés") + ".")
     return Filters(**values, notices=tuple(notices))  # type: ignore[arg-type]
+
+
+def _quoted(texts: list[str], one: str, several: str) -> str:
+    """`one : « x »`, or `several : « x », « y », « z » et 7 autre(s)`."""
+    quoted = ", ".join(f"« {_shorten(text)} »" for text in texts[:MAX_QUOTED])
+    more = f" et {len(texts) - MAX_QUOTED} autre(s)" if len(texts) > MAX_QUOTED else ""
+    return f"{one if len(texts) == 1 else several} : {quoted}{more}"
 
 
 def _shorten(text: str, limit: int = 30) -> str:

@@ -335,3 +335,32 @@ def test_a_hostile_link_gives_a_notice_and_a_clean_url(server, page, address) ->
         for value in values:
             assert "<" not in value and "DROP" not in value and "passwd" not in value and len(value) < 100
     assert not page.errors
+
+
+@pytest.mark.parametrize("address", ["/page-inconnue", "/a/b"])
+def test_an_unknown_page_is_said_in_french_with_the_navigation(server, page, address) -> None:
+    _open(page, server + address)
+    main = page.locator("[data-testid='stMain']").inner_text()
+    assert "Page introuvable" in main and "Vue d'ensemble" in main
+    assert "Page not found" not in page.locator("body").inner_text()
+    assert page.locator("[data-testid='stSidebarNav'] a").count() >= 10, "the navigation is there"
+    assert not page.errors
+
+
+def test_a_deeper_address_of_a_page_opens_that_page(server, page) -> None:
+    _open(page, f"{server}/salaires/x?annee=2024")
+    assert page.locator("h1", has_text="Salaires").count() == 1
+    assert _query(page).get("annee") == ["2024"]
+    assert not page.errors
+
+
+def test_metrics_are_served_to_this_machine_only(server) -> None:
+    import urllib.error
+    import urllib.request
+
+    with urllib.request.urlopen(f"{server}/_stcore/metrics", timeout=10) as answer:
+        assert answer.status == 200 and b"session" in answer.read()
+    forwarded = urllib.request.Request(f"{server}/_stcore/metrics", headers={"X-Forwarded-For": "203.0.113.7"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(forwarded, timeout=10)
+    assert refused.value.code == 404

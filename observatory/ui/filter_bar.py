@@ -2,11 +2,13 @@
 
 The URL is the source of truth: each rerun parses it into `Filters` (dropping bad values with a
 notice); the widgets start from that selection, and a change writes the new selection back to
-the URL, so a copied link reopens the same view and the filters survive a change of page.
+the URL, so a copied link reopens the same view and the filters survive a change of page. A
+widget state that names no code (a forged message) is dropped like a bad URL value.
 """
 
 from __future__ import annotations
 
+import threading
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -16,19 +18,32 @@ from observatory.filters import PAGE_KEYS, URL_KEYS, Filters, from_query
 
 WIDGET_PREFIX = "filtre_"
 ALL_YEARS = tuple(str(y) for y in reversed(reference.YEARS))
+_run = threading.local()  # this run's share-link popover and selection (one script run per thread)
 
 
 def _labels(name: str) -> dict[str, str]:
     return reference.code_lists()[name].labels
 
 
-def _url_selection() -> Filters:
-    return from_query({key: st.query_params.get_all(key) for key in st.query_params})
+def _label_of(labels: dict[str, str]):
+    """The widgets' format function, total: a value that is no code (a forged widget state)
+    shows as itself until the URL drops it, instead of breaking the widget."""
+    return lambda code: labels.get(code, str(code))
+
+
+def _own_keys() -> frozenset[str]:
+    """The URL keys of the page shown (a widget's callback runs before the page: the last run's)."""
+    return PAGE_KEYS.get(st.session_state.get("_filtre_page") or "", frozenset())
+
+
+def _url_selection(page: str) -> Filters:
+    return from_query({key: st.query_params.get_all(key) for key in st.query_params}, page)
 
 
 def _set_url(values: dict[str, list[str]]) -> None:
-    """Replace the global filters in the URL, keeping the page's own choices."""
-    kept = {key: st.query_params.get_all(key) for key in st.query_params if key in PAGE_KEYS}
+    """Replace the global filters in the URL, keeping the page's own choices (another page's
+    keys are dropped)."""
+    kept = {key: st.query_params.get_all(key) for key in st.query_params if key in _own_keys()}
     st.query_params.from_dict({**values, **kept})
 
 
@@ -57,14 +72,14 @@ def _sync_widgets(selection: Filters) -> None:
 
 def render(page: str) -> Filters:
     """Draw the filter bar in the sidebar and return the valid selection of the URL."""
-    selection = _carried_over(page) or _url_selection()
+    selection = _carried_over(page) or _url_selection(page)
     signature = repr(sorted(selection.without_notices().to_query().items()))
-    if st.session_state.get("_filtre_signature") != signature:
+    if st.session_state.get("_filtre_signature") != signature or selection.notices:
         _sync_widgets(selection)
         st.session_state["_filtre_signature"] = signature
-        if selection.notices:
-            # Clean the URL of what was dropped, so that the link one copies is valid.
-            _set_url(selection.without_notices().to_query())
+    if selection.notices:
+        # Clean the URL of what was dropped, so that the link one copies is valid.
+        _set_url(selection.without_notices().to_query())
     st.session_state["_filtre_selection"] = selection.without_notices()
     bar = st.sidebar
     bar.header("Filtres")
@@ -72,21 +87,33 @@ def render(page: str) -> Filters:
     for key, name, label in (("branche", "branch", "Branches"), ("region", "region", "Régions"),
                              ("famille", "family", "Familles de métiers")):
         labels = _labels(name)
-        bar.multiselect(label, list(labels), format_func=labels.get, key=WIDGET_PREFIX + key,
+        bar.multiselect(label, list(labels), format_func=_label_of(labels), key=WIDGET_PREFIX + key,
                         on_change=_write_url, placeholder="Toutes")
     sexes = _labels("sex")
-    bar.selectbox("Sexe", list(sexes), format_func=sexes.get, index=None, key=WIDGET_PREFIX + "sexe",
+    bar.selectbox("Sexe", list(sexes), format_func=_label_of(sexes), index=None, key=WIDGET_PREFIX + "sexe",
                   on_change=_write_url, placeholder="Les deux")
     for key, name, label in (("age", "age_band", "Tranches d'âge"),
                              ("taille", "employer_size", "Taille de structure")):
         labels = _labels(name)
-        bar.multiselect(label, list(labels), format_func=labels.get, key=WIDGET_PREFIX + key,
+        bar.multiselect(label, list(labels), format_func=_label_of(labels), key=WIDGET_PREFIX + key,
                         on_change=_write_url, placeholder="Toutes")
     bar.button("Réinitialiser", on_click=_reset, width="stretch")
-    with bar.popover("Copier le lien de cette vue", width="stretch"):
-        st.caption("Ce lien rouvre exactement cette vue (page et filtres). Copiez-le avec l'icône à droite.")
-        st.code(share_link(selection.without_notices()), language=None, wrap_lines=True)
+    # Filled once the page has run (fill_share_link): the page checks its own choices first.
+    _run.share = bar.popover("Copier le lien de cette vue", width="stretch")
+    _run.selection = selection.without_notices()
     return selection
+
+
+def fill_share_link() -> None:
+    """The link of the view, written after the page: the page's own choices it carries are
+    those the page accepted (a rejected one is already back to its default in the URL)."""
+    popover = getattr(_run, "share", None)
+    if popover is None:
+        return
+    _run.share = None
+    with popover:
+        st.caption("Ce lien rouvre exactement cette vue (page et filtres). Copiez-le avec l'icône à droite.")
+        st.code(share_link(_run.selection), language=None, wrap_lines=True)
 
 
 def _carried_over(page: str) -> Filters | None:
@@ -105,7 +132,7 @@ def _carried_over(page: str) -> Filters | None:
 
 def share_link(selection: Filters) -> str:
     """The address of the current page with the selection's query string and the page's choices."""
-    page_choices = {key: st.query_params.get_all(key) for key in st.query_params if key in PAGE_KEYS}
+    page_choices = {key: st.query_params.get_all(key) for key in st.query_params if key in _own_keys()}
     query = urlencode({**selection.to_query(), **page_choices}, doseq=True)
     try:
         address = urlsplit(st.context.url or "")

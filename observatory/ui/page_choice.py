@@ -23,7 +23,7 @@ def _shorten(text: str, limit: int = 30) -> str:
 
 def from_url(key: str, options: Sequence[str], default: str, label: str) -> str:
     """The URL's value of `key` if allowed, else `default` (with a notice when one was given)."""
-    assert key in PAGE_KEYS, key
+    assert any(key in keys for keys in PAGE_KEYS.values()), key
     given = st.query_params.get_all(key)
     if not given:
         return default

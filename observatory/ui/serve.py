@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Page d'accueil prête en {took:.1f} s.", flush=True)
     from streamlit.web import cli
 
+    from observatory.ui import hardening
+
+    hardening.install_guard()
     cli.main.main(["run", str(DASHBOARD), "--server.address", args.address, "--server.port", str(args.port),
                    *streamlit_options], prog_name="streamlit")
     return 0

@@ -10,7 +10,7 @@ from observatory import formatting as fmt
 from observatory import reference, snapshots
 from observatory.contracts import CONTRACTS
 from observatory.filters import Filters
-from observatory.ui import filter_bar, resources
+from observatory.ui import filter_bar, hardening, resources
 
 FILTERS_KEY = "observatory_filters"
 
@@ -53,10 +53,18 @@ def render_frame(page: str) -> None:
         st.info(f"**Données de démonstration synthétiques**{scope} : générées pour montrer l'outil, "
                 "calibrées sur des chiffres publics ; elles ne décrivent aucune personne ni "
                 "structure réelle.", icon="ℹ️")
+    if hardening.unknown_page_requested():
+        st.warning("**Page introuvable** : l'adresse demandée ne correspond à aucune page de l'observatoire. "
+                   "Voici la page d'accueil ; les autres pages sont dans le menu à gauche.")
     selection = filter_bar.render(page)
     for notice in selection.notices:
         st.warning(escape(notice))
     st.session_state[FILTERS_KEY] = selection.without_notices()
+
+
+def finish_frame() -> None:
+    """What the frame writes once the page has run: the link of the view."""
+    filter_bar.fill_share_link()
 
 
 def damage_banner(damaged: tuple[snapshots.Damage, ...], serving: snapshots.Snapshot | None) -> str:
