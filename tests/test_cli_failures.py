@@ -13,25 +13,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
-from observatory import publishing, snapshots
+from observatory import snapshots
 from observatory.__main__ import EXIT_CODES, EXIT_NO_SPACE, EXIT_UNEXPECTED
 from observatory.__main__ import main as cli
 from tests.conftest import MIRROR
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def history(tmp_path_factory, snapshot: snapshots.Snapshot) -> Path:
-    data = tmp_path_factory.mktemp("cli") / "data"
-    tables = {name: (table := pq.read_table(snapshot.file(name))).take(list(range(0, table.num_rows, 20)))
-              for name in snapshots.DATASETS}
-    publishing.publish_tables(tables, origin="demo", root=data, extra={"demo": {"scale": 0.02, "seed": 7}})
-    publishing.publish_tables(tables, origin="ingest", root=data, carry_over=True)
-    return data
 
 
 @pytest.fixture(scope="module")
@@ -65,10 +54,14 @@ COMMANDS = ["demo", "demo neuve", "snapshots list", "snapshots verify", "snapsho
 PUBLISHING = ["demo neuve", "ingest", "sources pull"]
 
 
-def _copy(history: Path, tmp_path: Path) -> Path:
+def _prepared(history: Path, tmp_path: Path, import_file: Path, command: str) -> tuple[Path, list[str]]:
+    """A copy of the history to break, and the command's arguments over it."""
     data = tmp_path / "data"
     shutil.copytree(history, data, symlinks=True)
-    return data
+    commands = _commands(data, import_file)
+    if command not in commands:
+        pytest.skip("../shared/reference absent: no mirror of the official files")
+    return data, commands[command]
 
 
 def _subprocess(data: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
@@ -86,14 +79,11 @@ def _in_process(args: list[str]) -> tuple[int, str]:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_damaged_active_snapshot(history: Path, tmp_path: Path, import_file: Path, command: str) -> None:
-    data = _copy(history, tmp_path)
-    commands = _commands(data, import_file)
-    if command not in commands:
-        pytest.skip("../shared/reference absent: no mirror of the official files")
+    data, args = _prepared(history, tmp_path, import_file, command)
     manifest = snapshots.active(data).path / "manifest.json"
     manifest.chmod(0o644)
     manifest.write_text("{", encoding="utf-8")
-    run = _subprocess(data, commands[command])
+    run = _subprocess(data, args)
     assert run.returncode in EXIT_CODES, (command, run.returncode, run.stderr)
     assert "Traceback" not in run.stderr + run.stdout, run.stderr
     if run.returncode != 0:
@@ -106,10 +96,7 @@ def test_a_damaged_active_snapshot(history: Path, tmp_path: Path, import_file: P
 
 @pytest.mark.parametrize("command", PUBLISHING)
 def test_a_full_disk(history: Path, tmp_path: Path, import_file: Path, command: str, monkeypatch) -> None:
-    data = _copy(history, tmp_path)
-    commands = _commands(data, import_file)
-    if command not in commands:
-        pytest.skip("../shared/reference absent: no mirror of the official files")
+    data, args = _prepared(history, tmp_path, import_file, command)
     monkeypatch.setenv("OBSERVATORY_DATA_DIR", str(data))
     monkeypatch.setenv("OBSERVATORY_RKEY_SECRET", "cd" * 32)
     before = snapshots.active(data).id
@@ -118,7 +105,7 @@ def test_a_full_disk(history: Path, tmp_path: Path, import_file: Path, command: 
         raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(snapshots, "write_dataset", full)
     monkeypatch.setattr(shutil, "copyfile", full)  # the official files are copied, not written
-    code, err = _in_process(commands[command])
+    code, err = _in_process(args)
     assert code == EXIT_NO_SPACE and err.splitlines()[-1].startswith("Erreur : plus de place sur le disque"), err
     assert snapshots.active(data).id == before
     assert not [p for p in snapshots.snapshots_dir(data).iterdir() if p.name.startswith(".staging")]
@@ -134,10 +121,7 @@ class Broken(dict):
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_an_unexpected_error(history: Path, tmp_path: Path, import_file: Path, command: str, monkeypatch) -> None:
-    data = _copy(history, tmp_path)
-    commands = _commands(data, import_file)
-    if command not in commands:
-        pytest.skip("../shared/reference absent: no mirror of the official files")
+    data, args = _prepared(history, tmp_path, import_file, command)
     monkeypatch.setenv("OBSERVATORY_DATA_DIR", str(data))
 
     def broken(*_args, **_kwargs):
@@ -145,7 +129,7 @@ def test_an_unexpected_error(history: Path, tmp_path: Path, import_file: Path, c
     for name in ("serving", "active", "pointer", "snapshots_dir"):
         monkeypatch.setattr(snapshots, name, broken)
     monkeypatch.setattr("observatory.sources.CONNECTORS", Broken())  # what `sources list` reads
-    code, err = _in_process(commands[command])
+    code, err = _in_process(args)
     assert code == EXIT_UNEXPECTED, err
     assert err.splitlines()[-1] == "Erreur : erreur inattendue (RuntimeError) ; rien n'a été publié.", err
     assert "Traceback" not in err

@@ -11,28 +11,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
-from observatory import publishing, snapshots
+from observatory import snapshots
 from observatory.__main__ import EXIT_DAMAGED
 from observatory.ui.shell import escape
 from observatory.warehouse import DATABASE_FILE
 from tests.app_support import APP
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def history(tmp_path_factory, snapshot: snapshots.Snapshot) -> Path:
-    """A data folder with two snapshots (the second active), each its own files."""
-    data = tmp_path_factory.mktemp("history") / "data"
-    # Every 15th row: every year, a few thousand rows (figures published, quick to publish).
-    tables = {name: (table := pq.read_table(snapshot.file(name))).take(list(range(0, table.num_rows, 15)))
-              for name in snapshots.DATASETS}
-    publishing.publish_tables(tables, origin="demo", root=data, extra={"demo": {"scale": 0.02, "seed": 7}})
-    publishing.publish_tables(tables, origin="ingest", root=data, carry_over=True)
-    return data
 
 
 def _truncate(path: Path) -> None:
