@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from observatory import formatting as fmt
 from observatory import views
 from observatory.ui import card, resources, shell
 from observatory.views import labour_needs
@@ -16,7 +17,7 @@ if not labour_needs.available(snapshot):
             "télécharge avec `python -m observatory sources pull` (ou `--mirror DOSSIER` sans réseau).")
     st.stop()
 source = labour_needs.source_of(snapshot)
-st.success(f"**Données officielles réelles** : {shell.escape(source['producer'])}, {shell.escape(source['title'])}. "
+st.success(f"**Données officielles réelles** : {fmt.as_text(source['producer'])}, {fmt.as_text(source['title'])}. "
            "Projets de recrutement "
            "déclarés pour l'année par **tous les employeurs** (pas seulement ceux du secteur), pour les métiers "
            "du secteur, par région. Les filtres de "

@@ -10,7 +10,6 @@ import argparse
 import errno
 import json
 import logging
-import os
 import re
 import sys
 import time
@@ -105,20 +104,13 @@ def command_snapshots(args: argparse.Namespace) -> int:
     return 0
 
 
-def _snapshot_ids() -> list[str]:
-    base = snapshots.snapshots_dir()
-    return sorted(child.name for child in base.iterdir() if child.is_dir() and not child.name.startswith(".")) \
-        if base.is_dir() else []
-
-
 def _list_snapshots() -> int:
     """Every snapshot folder with its state; the active one marked `*`, a damaged one `!`."""
-    ids = _snapshot_ids()
+    ids = snapshots.snapshot_ids()
     if not ids:
         print("Aucun snapshot. Lancez : python -m observatory demo")
         return EXIT_OK
-    link = snapshots.pointer()
-    current = Path(os.readlink(link)).name if link.is_symlink() else None
+    current = snapshots.pointed_id()
     for snapshot_id in ids:
         mark = "*" if snapshot_id == current else " "
         try:
@@ -143,7 +135,7 @@ def _verify_snapshots() -> int:
     from observatory import warehouse
 
     damaged = 0
-    ids = _snapshot_ids()
+    ids = snapshots.snapshot_ids()
     for snapshot_id in ids:
         try:
             snap = snapshots.load(snapshot_id)

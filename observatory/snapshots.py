@@ -282,13 +282,26 @@ def _created(snapshot: Snapshot) -> str:
     return snapshot.id.rsplit("-", 1)[-1]
 
 
+def pointed_id(root: Path | None = None) -> str | None:
+    """The id the `current` pointer names (None when there is no pointer yet); not checked."""
+    link = pointer(root)
+    return Path(os.readlink(link)).name if link.is_symlink() else None
+
+
+def snapshot_ids(root: Path | None = None) -> list[str]:
+    """The ids of every snapshot folder, in name order, whether intact or not."""
+    base = snapshots_dir(root)
+    if not base.is_dir():
+        return []
+    return sorted(child.name for child in base.iterdir() if child.is_dir() and not child.name.startswith("."))
+
+
 def rollback(root: Path | None = None) -> Snapshot:
     """Activate the snapshot that was active before the current one was published; when the
     current one is damaged, the newest intact snapshot before it."""
-    link = pointer(root)
-    if not link.is_symlink():
+    current_id = pointed_id(root)
+    if current_id is None:
         raise SnapshotError("aucun snapshot actif")
-    current_id = Path(os.readlink(link)).name
     try:
         previous = load(current_id, root).manifest.get("previous")
     except SnapshotError:
@@ -306,22 +319,24 @@ def check(snapshot: Snapshot) -> list[str]:
     """What is wrong with a snapshot's files, cheaply (no checksum): each present, a regular
     file, of the size its publication recorded, a whole Parquet file (its last bytes are the
     format's mark: a truncated one lacks them). Empty: nothing seen."""
-    problems = []
-    for entry in snapshot.manifest["datasets"].values():
-        path = snapshot.path / entry["file"]
-        try:
-            info = path.lstat()
-        except OSError:
-            problems.append(f"{entry['file']} manquant")
-            continue
-        if not stat.S_ISREG(info.st_mode):
-            problems.append(f"{entry['file']} n'est pas un fichier ordinaire")
-        elif entry.get("bytes") is not None and info.st_size != entry["bytes"]:
-            problems.append(f"{entry['file']} fait {info.st_size} octets au lieu de {entry['bytes']} (tronqué ou "
-                            "modifié)")
-        elif path.suffix == ".parquet" and not _whole_parquet(path, info.st_size):
-            problems.append(f"{entry['file']} n'est pas un fichier Parquet complet")
-    return problems
+    found = (_file_problem(snapshot, entry) for entry in snapshot.manifest["datasets"].values())
+    return [problem for problem in found if problem is not None]
+
+
+def _file_problem(snapshot: Snapshot, entry: dict) -> str | None:
+    """What `check` finds wrong with one manifest entry's file (None: nothing)."""
+    path = snapshot.path / entry["file"]
+    try:
+        info = path.lstat()
+    except OSError:
+        return f"{entry['file']} manquant"
+    if not stat.S_ISREG(info.st_mode):
+        return f"{entry['file']} n'est pas un fichier ordinaire"
+    if entry.get("bytes") is not None and info.st_size != entry["bytes"]:
+        return f"{entry['file']} fait {info.st_size} octets au lieu de {entry['bytes']} (tronqué ou modifié)"
+    if path.suffix == ".parquet" and not _whole_parquet(path, info.st_size):
+        return f"{entry['file']} n'est pas un fichier Parquet complet"
+    return None
 
 
 def _whole_parquet(path: Path, size: int) -> bool:
@@ -336,11 +351,13 @@ def _whole_parquet(path: Path, size: int) -> bool:
 def verify(snapshot: Snapshot) -> list[str]:
     """Everything wrong with a snapshot's files: `check`, then each file's SHA-256 against its
     manifest (empty: intact)."""
-    problems = check(snapshot)
-    damaged = {problem.split(" ", 1)[0] for problem in problems}
+    problems = []
     for entry in snapshot.manifest["datasets"].values():
-        if entry["file"] not in damaged and sha256(snapshot.path / entry["file"]) != entry["sha256"]:
-            problems.append(f"{entry['file']} ne correspond plus à son empreinte (SHA-256)")
+        problem = _file_problem(snapshot, entry)
+        if problem is None and sha256(snapshot.path / entry["file"]) != entry["sha256"]:
+            problem = f"{entry['file']} ne correspond plus à son empreinte (SHA-256)"
+        if problem is not None:
+            problems.append(problem)
     return problems
 
 
@@ -394,10 +411,9 @@ def serving(root: Path | None = None, unusable: dict[str, str] | None = None) ->
     created before it, with what was passed over and why; `unusable` adds snapshots found
     damaged otherwise (their query database), id -> reason."""
     unusable = unusable or {}
-    link = pointer(root)
-    if not link.is_symlink():
+    current_id = pointed_id(root)
+    if current_id is None:
         return Serving(None)
-    current_id = Path(os.readlink(link)).name
     problem = _problem(current_id, root, unusable)
     if problem is None:
         return Serving(load(current_id, root))
@@ -424,26 +440,18 @@ def _problem(snapshot_id: str, root: Path | None, unusable: dict[str, str]) -> s
 def _before(snapshot_id: str, root: Path | None) -> list[str]:
     """The ids of the snapshots created before `snapshot_id`, newest first (all of them when its
     creation time cannot be read from its id)."""
-    base = snapshots_dir(root)
-    if not base.is_dir():
-        return []
-    names = [child.name for child in base.iterdir() if child.is_dir() and not child.name.startswith(".")
-             and child.name != snapshot_id]
+    names = [name for name in snapshot_ids(root) if name != snapshot_id]
     stamp = snapshot_id.rsplit("-", 1)[-1]
     return sorted((name for name in names if not stamp or name.rsplit("-", 1)[-1] < stamp),
                   key=lambda name: name.rsplit("-", 1)[-1], reverse=True)
 
 
 def list_snapshots(root: Path | None = None) -> list[Snapshot]:
-    base = snapshots_dir(root)
-    if not base.is_dir():
-        return []
+    """Every snapshot whose manifest loads, in id order (a damaged folder is skipped)."""
     found = []
-    for child in sorted(base.iterdir()):
-        if child.name.startswith(".") or not child.is_dir():
-            continue
+    for snapshot_id in snapshot_ids(root):
         try:
-            found.append(load(child.name, root))
+            found.append(load(snapshot_id, root))
         except SnapshotError:
             continue
     return found
@@ -470,10 +478,9 @@ def active(root: Path | None = None) -> Snapshot | None:
     """The snapshot `current` points to, or None when there is none yet (SnapshotError when it
     is missing, DamagedSnapshot when its manifest is unreadable; its files are not checked here:
     `serving` does)."""
-    link = pointer(root)
-    if not link.is_symlink():
+    snapshot_id = pointed_id(root)
+    if snapshot_id is None:
         return None
-    snapshot_id = Path(os.readlink(link)).name
     if not (snapshots_dir(root) / snapshot_id).is_dir():
         raise DamagedSnapshot(f"le pointeur « current » désigne un snapshot absent : {snapshot_id}")
     return load(snapshot_id, root)

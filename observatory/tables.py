@@ -334,10 +334,15 @@ class TableBuilder:
         quantiles = sorted_values.beside(lambda: self._union_quantiles(query, dims, parameters)) \
             if parameters.get("quantiles") else None
         asked = tuple(c for c in columns if c not in dict(layout.quantiles))
-        member_dims = (*dims, *members)
-        cells = self._cells_of(query, member_dims, filters, years, honoured, asked)
-        return composition.compose(protection.protect(query, cells, member_dims, self.config), dims, layout,
-                                   None if quantiles is None else quantiles.result())
+        protected = self._protected_members(query, (*dims, *members), filters, years, honoured, asked)
+        return composition.compose(protected, dims, layout, None if quantiles is None else quantiles.result())
+
+    def _protected_members(self, query: str, member_dims: tuple[str, ...], filters: Filters,
+                           years: tuple[int, int], honoured: frozenset[str], columns: tuple[str, ...]) -> Published:
+        """The protected cells of each member of a union: the table's dimensions and one column
+        per multi-value filter."""
+        cells = self._cells_of(query, member_dims, filters, years, honoured, columns)
+        return protection.protect(query, cells, member_dims, self.config)
 
     def _union_quantiles(self, query: str, dims: tuple[str, ...], parameters: dict[str, object]) -> pd.DataFrame:
         """The quantile columns of a union's cells, over all its rows."""
@@ -357,9 +362,7 @@ class TableBuilder:
         members = composition.members(("total",), filters, honoured)
         if not len(total) or not members:
             raise secrecy.PopulationTooSmall()
-        member_dims = ("total", *members)
-        cells = self._cells_of(query, member_dims, filters, years, honoured, ("n",))
-        published = protection.protect(query, cells, member_dims, self.config)
+        published = self._protected_members(query, ("total", *members), filters, years, honoured, ("n",))
         secret = np.flatnonzero(np.isnan(published["n"]))
         raise secrecy.PopulationTooSmall(secrecy.union_refusal(
             [" × ".join(dimension_labels(c).get(str(published[c][i]), str(published[c][i])) for c in members)

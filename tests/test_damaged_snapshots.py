@@ -15,7 +15,7 @@ import pytest
 
 from observatory import snapshots
 from observatory.__main__ import EXIT_DAMAGED
-from observatory.ui.shell import escape
+from observatory.formatting import as_text
 from observatory.warehouse import DATABASE_FILE
 from tests.app_support import APP
 
@@ -84,7 +84,7 @@ def test_the_app_serves_the_previous_snapshot_with_a_banner(damaged, monkeypatch
     app = AppTest.from_file(str(APP), default_timeout=120).run()
     assert not app.exception
     banner = " ".join(e.value for e in app.error)
-    assert "Données endommagées" in banner and escape(active_id) in banner and escape(previous) in banner
+    assert "Données endommagées" in banner and as_text(active_id) in banner and as_text(previous) in banner
     assert [m.value for m in app.metric if m.label == "Effectif"] not in ([], ["secret"]), "figures are shown"
 
 

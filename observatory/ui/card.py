@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from observatory import formatting as fmt
 from observatory.cards import ChartCard, Notice, PageContent, Tile
 from observatory.charts import export_config, trace_types
 from observatory.ui import filter_bar, shell
@@ -35,8 +36,8 @@ def _apply_selection(chart_key: str, dimension: str) -> None:
 def chart_card(card: ChartCard | Notice) -> None:
     with st.container(border=True):
         if isinstance(card, Notice):
-            st.markdown(f"**{shell.escape(card.title)}**")
-            st.info(shell.escape(card.message))
+            st.markdown(f"**{fmt.as_text(card.title)}**")
+            st.info(fmt.as_text(card.message))
             return
         chart_key = f"graphique_{card.key}"
         if card.select in SELECTION_ATTRIBUTE:
@@ -58,7 +59,7 @@ def chart_card(card: ChartCard | Notice) -> None:
         # the few cards whose numbers are downloaded.
         st.download_button("Télécharger (CSV)", data=card.data.csv, file_name=f"{card.file_stem}.csv",
                            mime="text/csv", on_click="ignore", key=f"csv_{card.key}")
-        st.caption(shell.escape(card.frame.source))
+        st.caption(fmt.as_text(card.frame.source))
         with st.expander("Définition"):
             st.markdown(card.definition)
 
@@ -75,7 +76,7 @@ def tiles(shown: Sequence[Tile]) -> None:
 
 def findings(sentences: Sequence[str]) -> None:
     if sentences:
-        st.markdown("\n".join(f"- {shell.escape(s)}" for s in sentences))
+        st.markdown("\n".join(f"- {fmt.as_text(s)}" for s in sentences))
 
 
 def cards_in_grid(cards: Sequence[ChartCard | Notice], columns: int = 2) -> None:

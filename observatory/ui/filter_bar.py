@@ -18,7 +18,7 @@ from observatory.filters import PAGE_KEYS, URL_KEYS, Filters, from_query
 
 WIDGET_PREFIX = "filtre_"
 ALL_YEARS = tuple(str(y) for y in reversed(reference.YEARS))
-_run = threading.local()  # this run's share-link popover and selection (one script run per thread)
+_run = threading.local()  # this run's share-link popover (one script run per thread)
 
 
 def _labels(name: str) -> dict[str, str]:
@@ -100,7 +100,6 @@ def render(page: str) -> Filters:
     bar.button("Réinitialiser", on_click=_reset, width="stretch")
     # Filled once the page has run (fill_share_link): the page checks its own choices first.
     _run.share = bar.popover("Copier le lien de cette vue", width="stretch")
-    _run.selection = selection.without_notices()
     return selection
 
 
@@ -113,7 +112,7 @@ def fill_share_link() -> None:
     _run.share = None
     with popover:
         st.caption("Ce lien rouvre exactement cette vue (page et filtres). Copiez-le avec l'icône à droite.")
-        st.code(share_link(_run.selection), language=None, wrap_lines=True)
+        st.code(share_link(st.session_state["_filtre_selection"]), language=None, wrap_lines=True)
 
 
 def _carried_over(page: str) -> Filters | None:

@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from observatory import formatting as fmt
 from observatory.filters import PAGE_KEYS
-from observatory.ui import shell
 
 WIDGET_PREFIX = "choix_"
 
@@ -29,7 +29,7 @@ def from_url(key: str, options: Sequence[str], default: str, label: str) -> str:
         return default
     if given[-1] in options:
         return given[-1]
-    st.warning(shell.escape(f"Valeur ignorée pour {label} : « {_shorten(given[-1])} » n'est pas un choix possible."))
+    st.warning(fmt.as_text(f"Valeur ignorée pour {label} : « {_shorten(given[-1])} » n'est pas un choix possible."))
     st.query_params[key] = default
     return default
 

@@ -133,10 +133,26 @@ def served() -> Served:
             unusable[state.snapshot.id] = f"base de requêtes illisible ({type(error).__name__})"
 
 
+_SERVED_KEY = "_observatory_served"
+
+
+def serve_this_run() -> Served:
+    """`served()`, looked up once per run of a page: the frame calls it first, and what the page
+    then asks (`table_builder`, `active_snapshot`) is the same snapshot, not a second lookup."""
+    state = served()
+    st.session_state[_SERVED_KEY] = state
+    return state
+
+
+def _this_run() -> Served:
+    state = st.session_state.get(_SERVED_KEY)
+    return state if isinstance(state, Served) else serve_this_run()
+
+
 def active_snapshot() -> snapshots.Snapshot | None:
-    return served().snapshot
+    return _this_run().snapshot
 
 
 def table_builder() -> TableBuilder | None:
-    """The builder over the snapshot served, or None when there is none."""
-    return served().builder
+    """The builder over the snapshot served in this run, or None when there is none."""
+    return _this_run().builder

@@ -30,14 +30,9 @@ def pages() -> list:
     ]
 
 
-def escape(text: str) -> str:
-    """Text that may come from a URL, a file or a producer, shown as text (formatting.as_text)."""
-    return fmt.as_text(text)
-
-
 def render_frame(page: str) -> None:
     """Banner and notices shown above every page."""
-    served = resources.served()
+    served = resources.serve_this_run()
     snapshot = served.snapshot
     if served.damaged:
         st.error(damage_banner(served.damaged, snapshot), icon="⚠️")
@@ -58,7 +53,7 @@ def render_frame(page: str) -> None:
                    "Voici la page d'accueil ; les autres pages sont dans le menu à gauche.")
     selection = filter_bar.render(page)
     for notice in selection.notices:
-        st.warning(escape(notice))
+        st.warning(fmt.as_text(notice))
     st.session_state[FILTERS_KEY] = selection.without_notices()
 
 
@@ -70,13 +65,13 @@ def finish_frame() -> None:
 def damage_banner(damaged: tuple[snapshots.Damage, ...], serving: snapshots.Snapshot | None) -> str:
     """For the administrator: which snapshot is damaged and why, what is served meanwhile."""
     first = damaged[0]
-    text = (f"**Données endommagées** : le snapshot actif « {escape(first.snapshot_id)} » ne peut pas être servi "
-            f"({escape(first.reason)}). ")
+    text = (f"**Données endommagées** : le snapshot actif « {fmt.as_text(first.snapshot_id)} » ne peut pas être servi "
+            f"({fmt.as_text(first.reason)}). ")
     if serving is None:
         text += "Aucun snapshot intact ne le précède : aucune page ne peut être affichée. "
     else:
         published = fmt.date_fr(dt.datetime.fromisoformat(serving.manifest["created_at"]).date())
-        text += (f"En attendant, le site affiche le snapshot précédent « {escape(serving.id)} », publié le "
+        text += (f"En attendant, le site affiche le snapshot précédent « {fmt.as_text(serving.id)} », publié le "
                  f"{published}. ")
     return text + ("Pour l'administrateur : `python -m observatory snapshots verify`, puis `snapshots rollback` "
                    "ou un nouvel import.")
