@@ -22,8 +22,7 @@ other = "branches" if kind == "branche" else "régions"
 st.caption(f"Année {selection.effective_year}. Les autres filtres s'appliquent aux deux termes ; le filtre de "
            f"{other} de la barre latérale est remplacé par la paire choisie ici. Le lien copié garde la paire.")
 
-result = views.cached(f"comparer:{kind}:{first}:{second}", resources.table_builder(), selection,
-                      lambda builder, filters: comparison.compare(builder, filters, kind, first, second))
+result = views.page_content("comparer", resources.table_builder(), selection, kind, first, second)
 st.subheader("À retenir")
 card.findings(result.sentences)
 st.subheader(f"{result.a_label} et {result.b_label}")

@@ -16,6 +16,5 @@ measure = page_choice.selectbox(st, "Indicateur affiché sur la carte", "indicat
 st.caption(f"Année {selection.effective_year}. Toutes les régions restent sur la carte : le filtre de région les met "
            "en évidence et ouvre la comparaison de la région avec la France. Cliquez sur une région pour la "
            "choisir. Régions grises : secret statistique.")
-content = views.cached(f"territoires:{measure}", resources.table_builder(), selection,
-                       lambda builder, filters: territories.content(builder, filters, measure))
+content = views.page_content("territoires", resources.table_builder(), selection, measure)
 card.page_body(content, wide=2)

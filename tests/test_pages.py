@@ -322,13 +322,18 @@ def test_the_tiles_that_follow_are_served_by_those_that_lead(warehouse, page) ->
     import importlib
 
     from observatory.tables import TableBuilder
+    from observatory.tables.requests import Request, start_order
+    from observatory.tables.requests import leaders as leading
     from observatory.views import common
 
     module = importlib.import_module(f"observatory.views.{page}")
     codes = module.TILE_MEASURES
-    leaders, followers = common._tiles_by_start(codes)
-    assert sorted(leaders + followers) == list(range(len(codes))) and followers
     filters = Filters(year=2023, branches=("eclat",))
+    requests = [Request(code, ("year",), filters) for code in codes]
+    leaders = leading(requests)
+    followers = [i for i in start_order(requests) if i not in leaders]
+    assert start_order(requests) == leaders + followers
+    assert sorted(leaders + followers) == list(range(len(codes))) and followers
     builder = TableBuilder(warehouse)
     for i in leaders:
         common.tile(builder, codes[i], filters)

@@ -86,7 +86,6 @@ def test_a_regions_view_computes_its_pieces_side_by_side(builder, monkeypatch) -
     """The map, the eighteen totals of the region's profile and the findings are one batch of
     pieces (observatory.parallel), not one after the other; the profile reads the same totals."""
     from observatory import parallel
-    from observatory.views import common
 
     batches: list[int] = []
     gather = parallel.gather
@@ -103,7 +102,7 @@ def test_a_regions_view_computes_its_pieces_side_by_side(builder, monkeypatch) -
     for code in territories.PROFILE_MEASURES:
         measure = indicators.MEASURES[code]
         try:
-            expected = common.total(builder, code, selection)
+            expected = builder.total(code, selection)
         except secrecy.PopulationTooSmall:
             expected = None
         assert shown.loc[measure.label].iloc[0] == fmt.by_unit(expected, measure.unit), code

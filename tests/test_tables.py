@@ -108,17 +108,15 @@ def test_a_years_total_taken_from_its_trend_equals_its_own_query(warehouse, meas
 def test_a_total_read_from_a_built_trend_is_the_total_tables(warehouse, measure: str, filters: Filters) -> None:
     """Findings read a year's total from the ten-year table a tile built: the value its own
     total table publishes (None where secret), and nothing more built than without the trend."""
-    from observatory.views.common import total
-
     alone = TableBuilder(warehouse)
     try:
-        expected = total(alone, measure, filters)
+        expected = alone.total(measure, filters)
     except secrecy.PopulationTooSmall:
         expected = "too small"
     after = TableBuilder(warehouse)
     after.build(MEASURES[measure].dataset, ("year",), measure, filters)
     try:
-        derived = total(after, measure, filters)
+        derived = after.total(measure, filters)
     except secrecy.PopulationTooSmall:
         derived = "too small"
     assert derived == expected

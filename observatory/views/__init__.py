@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from functools import partial
+from typing import Any
 
 from observatory.cards import PageContent
 from observatory.filters import Filters
 from observatory.tables import TableBuilder
-from observatory.views import labour_needs, memo, overview, portrait, recruitment, salaries, training
+from observatory.views import (
+    comparison,
+    labour_needs,
+    memo,
+    overview,
+    portrait,
+    recruitment,
+    salaries,
+    territories,
+    training,
+)
 
-T = TypeVar("T")
-
-# Page key (as the pages and the content cache name them) -> content function.
+# The pages whose content depends on the filters only (page key as the pages and the warm-up
+# name them -> content function).
 CONTENTS: dict[str, Callable[[TableBuilder, Filters], PageContent]] = {
     "vue_ensemble": overview.content,
     "salaires": salaries.content,
@@ -21,13 +31,23 @@ CONTENTS: dict[str, Callable[[TableBuilder, Filters], PageContent]] = {
     "besoins": labour_needs.content,
     "portrait": portrait.content,
 }
+# The pages whose content also depends on choices of their own (content function(builder,
+# filters, *choices)).
+WITH_CHOICES: dict[str, Callable[..., object]] = {
+    "territoires": territories.content,
+    "comparer": comparison.compare,
+}
 
 
-def page_content(page: str, builder: TableBuilder, filters: Filters) -> PageContent:
-    """The content of `page` for `filters`, from the shared cache when already built."""
-    return memo.page_content(page, builder, filters, CONTENTS[page])
+def page_content(page: str, builder: TableBuilder, filters: Filters, *choices: str) -> Any:
+    """The content of `page` for `filters` (and the page's own `choices`), from the shared
+    cache when already built."""
+    if page in CONTENTS:
+        return memo.page_content(page, builder, filters, CONTENTS[page])
+    return memo.page_content((page, *choices), builder, filters,
+                             partial(_with_choices, WITH_CHOICES[page], choices))
 
 
-def cached(key: str, builder: TableBuilder, filters: Filters, build: Callable[[TableBuilder, Filters], T]) -> T:
-    """A page's content that depends on its own choices too (`key` names them), cached the same way."""
-    return memo.page_content(key, builder, filters, build)  # type: ignore[arg-type, return-value]
+def _with_choices(content: Callable[..., object], choices: tuple[str, ...], builder: TableBuilder,
+                  filters: Filters) -> object:
+    return content(builder, filters, *choices)

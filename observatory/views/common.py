@@ -10,7 +10,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from observatory import charts, frames, indicators, parallel, secrecy
+from observatory import charts, frames, indicators, secrecy
 from observatory import formatting as fmt
 from observatory.cards import (
     ChartCard,
@@ -25,7 +25,8 @@ from observatory.cards import (
 )
 from observatory.charts import Frame
 from observatory.filters import Filters
-from observatory.tables import DIMENSION_LABELS, ProtectedTable, TableBuilder, dimension_labels, wider_requests
+from observatory.tables import DIMENSION_LABELS, ProtectedTable, TableBuilder, dimension_labels
+from observatory.tables.requests import Request
 from observatory.warehouse import QueryError
 
 UNAVAILABLE = "Ce graphique n'a pas pu être calculé ; réessayez dans un instant."
@@ -34,42 +35,11 @@ UNAVAILABLE = "Ce graphique n'a pas pu être calculé ; réessayez dans un insta
 def assembled(builder: TableBuilder, filters: Filters, tile_codes: Sequence[str],
               cards: Sequence[Callable[[], ChartCard | Notice]],
               sentences: Callable[[], tuple[str, ...]]) -> PageContent:
-    """A page's content, its pieces computed side by side (observatory.parallel): first the tiles
-    that start a ten-year series (those give the year's totals that cards and findings read
-    again), then the cards, the tiles reading the same series, the findings last."""
-    leaders, followers = _tiles_by_start(tile_codes)
-    pieces: list = parallel.gather([*(partial(tile, builder, tile_codes[i], filters) for i in leaders), *cards,
-                                    *(partial(tile, builder, tile_codes[i], filters) for i in followers), sentences])
-    started = [*leaders, *followers]
-    after_cards = len(leaders) + len(cards)
-    tiles = [*pieces[:len(leaders)], *pieces[after_cards:-1]]
-    return PageContent(pieces[-1], tuple(pieces[len(leaders):after_cards]),
-                       tuple(tiles[started.index(i)] for i in range(len(tile_codes))))
-
-
-def _tiles_by_start(tile_codes: Sequence[str]) -> tuple[list[int], list[int]]:
-    """The tiles that start a query of their own, then those whose cells an earlier one starts
-    (positions in `tile_codes`). Pieces are started in order, as many at once as there are
-    workers: the followers go after the cards, so that workers run the cards' queries instead of
-    waiting for cells already being computed. The widest requests lead (every count before the
-    headcount alone, quantiles before none): the builder serves the narrower ones from their
-    cells (tables.wider_requests)."""
-    requests = [_requests(code) for code in tile_codes]
-    started: set[tuple[str, str]] = set()
-    leaders = []
-    for i in sorted(range(len(tile_codes)),
-                    key=lambda i: sum(len(wider_requests(query, asked)) for query, asked in requests[i])):
-        if not all(any((query, repr(sorted(wider.items()))) in started for wider in wider_requests(query, asked))
-                   for query, asked in requests[i]):
-            leaders.append(i)
-            started.update((query, repr(sorted(asked.items()))) for query, asked in requests[i])
-    return leaders, [i for i in range(len(tile_codes)) if i not in leaders]
-
-
-def _requests(code: str) -> list[tuple[str, dict[str, object]]]:
-    """Each query of a measure with what the measure asks of it beyond the filters."""
-    measure = indicators.MEASURES[code]
-    return [(query, dict(indicators.query_columns(query, measure.columns(query)))) for query in measure.queries]
+    """A page's content, its pieces computed side by side by the builder: each tile names the
+    ten-year table it reads, the cards and the findings compute theirs."""
+    tiles = [(Request(code, ("year",), filters), partial(tile, builder, code, filters)) for code in tile_codes]
+    pieces: list = builder.gather([*tiles, *cards, sentences])
+    return PageContent(pieces[-1], tuple(pieces[len(tiles):-1]), tuple(pieces[:len(tiles)]))
 
 
 def guarded(key: str, title: str, make: Callable[[], ChartCard]) -> ChartCard | Notice:
@@ -99,20 +69,6 @@ def _values_by_year(table: ProtectedTable) -> dict[int, float | None]:
 def by_dimension(builder: TableBuilder, measure_code: str, dimension: str, filters: Filters) -> pd.DataFrame:
     measure = indicators.MEASURES[measure_code]
     return rows_of(builder.build(measure.dataset, (dimension,), measure_code, filters), dimension)
-
-
-def total(builder: TableBuilder, measure_code: str, filters: Filters) -> float | None:
-    """The published total of the filtered population for the selected year (None if secret).
-    Read from the year's row of the measure's ten-year table when a tile or a trend has built it
-    and that row is published: the same cells, so the same value, without a table of its own
-    (the findings of a page ask for a dozen totals, ~1 ms each)."""
-    measure = indicators.MEASURES[measure_code]
-    trend = builder.built(measure.dataset, ("year",), measure_code, filters)
-    published = None if trend is None else _values_by_year(trend).get(filters.effective_year)
-    if published is not None:
-        return published
-    table = builder.build(measure.dataset, (), measure_code, filters)
-    return value_or_none(table.frame["value"].iloc[0])
 
 
 def extremes(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
@@ -254,10 +210,19 @@ def change_between(series: dict[int, float | None], first: int, last: int) -> fl
     return end / start - 1
 
 
-def sentences_from(*writers: Callable[[], str | None]) -> tuple[str, ...]:
+def sentences_from(builder: TableBuilder, *writers: Callable[[], str | None]) -> tuple[str, ...]:
     """Key-finding sentences: each writer returns one or None; one whose figures are secret or
     whose query failed is left out rather than written with a hole."""
-    return tuple(sentence for sentence in parallel.gather([partial(_written, write) for write in writers]) if sentence)
+    return tuple(sentence for sentence in builder.gather([partial(_written, write) for write in writers]) if sentence)
+
+
+def published_total(builder: TableBuilder, code: str, filters: Filters) -> float | None:
+    """The year's total, None when it is secret or could not be computed (the card or table that
+    shows it says "secret")."""
+    try:
+        return builder.total(code, filters)
+    except (secrecy.PopulationTooSmall, QueryError):
+        return None
 
 
 def _written(write: Callable[[], str | None]) -> str | None:

@@ -9,14 +9,13 @@ from functools import partial
 
 import pandas as pd
 
-from observatory import charts, indicators, parallel, reference, secrecy
+from observatory import charts, indicators, reference
 from observatory import formatting as fmt
 from observatory.cards import ChartCard, DataTable, Notice, describe_filters, file_stem, source_line
 from observatory.charts import Frame
 from observatory.filters import Filters
 from observatory.tables import TableBuilder
-from observatory.views.common import by_year, definition_of, guarded, total
-from observatory.warehouse import QueryError
+from observatory.views.common import by_year, definition_of, guarded, published_total
 
 KINDS = {"branche": ("branch", "branches", "Deux branches"), "region": ("region", "regions", "Deux régions")}
 DEFAULT_PAIRS = {"branche": ("aide_domicile", "eclat"), "region": ("11", "84")}
@@ -96,22 +95,15 @@ def _higher(line: Line, a_label: str, b_label: str) -> str:
     return b_label if line.gap > 0 else a_label
 
 
-def _value(builder: TableBuilder, code: str, filters: Filters) -> float | None:
-    try:
-        return total(builder, code, filters)
-    except (secrecy.PopulationTooSmall, QueryError):
-        return None
-
-
 def compare(builder: TableBuilder, filters: Filters, kind: str, a: str, b: str) -> Comparison:
     labels = options(kind)
     first, second = side(filters, kind, a), side(filters, kind, b)
-    # Side by side (observatory.parallel), the ten-year lines first: the year's values of the
+    # Side by side (builder.gather), the ten-year lines first: the year's values of the
     # measures they draw are read from them.
     cards = [partial(guarded, f"comparer_{code}", indicators.MEASURES[code].label,
                      partial(_trend_card, builder, code, filters, kind, a, b)) for code in TRENDS]
-    values = [partial(_value, builder, code, half) for code in MEASURES for half in (first, second)]
-    pieces: list = parallel.gather([*cards, *values])
+    values = [partial(published_total, builder, code, half) for code in MEASURES for half in (first, second)]
+    pieces: list = builder.gather([*cards, *values])
     found = iter(pieces[len(cards):])
     lines = tuple(Line(code, indicators.MEASURES[code].label, indicators.MEASURES[code].unit, next(found), next(found))
                   for code in MEASURES)

@@ -119,10 +119,10 @@ def content(builder: TableBuilder, filters: Filters) -> PageContent:
         _card("projets_par_region", by_region, "value", "count", "Projets de recrutement", "region",
               regions(by_region), snapshot, filters, select="region"),
     ]
-    return PageContent(_sentences(by_occupation, snapshot, filters), tuple(cards))
+    return PageContent(_sentences(builder, by_occupation, snapshot, filters), tuple(cards))
 
 
-def _sentences(rows: pd.DataFrame, snapshot: Snapshot, filters: Filters) -> tuple[str, ...]:
+def _sentences(builder: TableBuilder, rows: pd.DataFrame, snapshot: Snapshot, filters: Filters) -> tuple[str, ...]:
     year = source_of(snapshot)["year"]
     labels = reference.code_lists()["region"].labels
     where = ("en France" if not filters.regions else f"en {labels[filters.regions[0]]}" if len(filters.regions) == 1
@@ -151,7 +151,7 @@ def _sentences(rows: pd.DataFrame, snapshot: Snapshot, filters: Filters) -> tupl
         worst = shares.sort_values("difficult_share").iloc[-1]
         share = fmt.percent(worst["difficult_share"])
         return f"Recrutements les plus difficiles : {worst['label']}, {share} des projets."
-    return sentences_from(volume, largest, hardest)
+    return sentences_from(builder, volume, largest, hardest)
 
 
 def comparison_card(builder: TableBuilder, filters: Filters) -> ChartCard | Notice:

@@ -3,34 +3,24 @@ lookups and figure assembly. Contents are shared between sessions and must not b
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 
 from observatory import reference, secrecy
 from observatory.cards import PageContent
 from observatory.filters import Filters
 from observatory.tables import TableBuilder
+from observatory.tables.shared_cache import SharedCache
 
 SIZE = 512  # the warm-up fills about 130 (2 pages x 65 selections); visitors the rest
-_contents: OrderedDict[tuple, PageContent] = OrderedDict()
-_lock = threading.Lock()
+CONTENTS: SharedCache[object] = SharedCache(SIZE)
 
 
-def page_content(page: str, builder: TableBuilder, filters: Filters,
+def page_content(page: Hashable, builder: TableBuilder, filters: Filters,
                  build: Callable[[TableBuilder, Filters], PageContent]) -> PageContent:
+    """`build(builder, filters)`, computed once for every session asking at the same time."""
     key = (builder.snapshot_id, id(builder), page, filters.without_notices())
-    with _lock:
-        if key in _contents:
-            _contents.move_to_end(key)
-            return _contents[key]
-    content = build(builder, filters)
-    with _lock:
-        _contents[key] = content
-        while len(_contents) > SIZE:
-            _contents.popitem(last=False)
-    return content
+    return CONTENTS.get_or_compute([key], lambda: build(builder, filters))  # type: ignore[return-value]
 
 
 # Single-value filters warmed after the default views, in the order visitors reach for them.

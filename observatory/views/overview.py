@@ -17,7 +17,6 @@ from observatory.views.common import (
     by_year,
     change_between,
     sentences_from,
-    total,
     trend_piece,
 )
 
@@ -29,7 +28,7 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
     """Three to five sentences on the current view, each skipped when its figures are secret."""
     year = filters.effective_year
     def headcount() -> str | None:
-        persons, fte, women = (total(builder, c, filters) for c in ("effectif", "etp", "part_femmes"))
+        persons, fte, women = (builder.total(c, filters) for c in ("effectif", "etp", "part_femmes"))
         if persons is None:
             return None
         text = f"En {year}, le champ retenu compte {fmt.number(persons)} salariés"
@@ -40,7 +39,7 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
         return text + "."
 
     def pay() -> str | None:
-        median, ratio, near = (total(builder, c, filters) for c in ("salaire_median", "ratio_smic",
+        median, ratio, near = (builder.total(c, filters) for c in ("salaire_median", "ratio_smic",
                                                                      "part_proche_smic"))
         if median is None or ratio is None:
             return None
@@ -69,7 +68,7 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
         direction = "progressé" if change >= 0 else "reculé"
         return f"L'effectif a {direction} de {fmt.percent(abs(change))} entre {first} et {year}."
 
-    return sentences_from(headcount, pay, unfilled, growth,
+    return sentences_from(builder, headcount, pay, unfilled, growth,
                           lambda: access_by_size_sentence(builder, filters))
 
 

@@ -26,7 +26,6 @@ from observatory.views.common import (
     extremes_title,
     guarded,
     sentences_from,
-    total,
     trend_piece,
 )
 
@@ -115,33 +114,33 @@ def _sentences(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
     year = filters.effective_year
 
     def people() -> str | None:
-        headcount, women = total(builder, "effectif", filters), total(builder, "part_femmes", filters)
+        headcount, women = builder.total("effectif", filters), builder.total("part_femmes", filters)
         if headcount is None or women is None:
             return None
         return f"{label} : {fmt.number(headcount)} salariés en {year}, dont {fmt.percent(women)} de femmes."
 
     def retirements() -> str | None:
-        older, five, ten = (total(builder, c, filters) for c in ("part_55_plus", "departs_5ans", "departs_10ans"))
+        older, five, ten = (builder.total(c, filters) for c in ("part_55_plus", "departs_5ans", "departs_10ans"))
         if older is None or five is None or ten is None:
             return None
         return (f"{fmt.percent(older)} ont 55 ans ou plus : {fmt.number(five)} départs à la retraite possibles d'ici "
                 f"5 ans et {fmt.number(ten)} d'ici 10 ans (départ supposé entre 62 et 64 ans).")
 
     def pay() -> str | None:
-        median, ratio = total(builder, "salaire_median", filters), total(builder, "ratio_smic", filters)
+        median, ratio = builder.total("salaire_median", filters), builder.total("ratio_smic", filters)
         if median is None or ratio is None:
             return None
         return (f"Salaire médian brut : {fmt.euros(median)} par mois en équivalent temps plein, "
                 f"{fmt.number(ratio, 2)} SMIC.")
 
     def vacancies() -> str | None:
-        unfilled, hard = total(builder, "postes_non_pourvus", filters), total(builder, "part_difficile", filters)
+        unfilled, hard = builder.total("postes_non_pourvus", filters), builder.total("part_difficile", filters)
         if unfilled is None or hard is None:
             return None
         return (f"{fmt.number(unfilled)} postes non pourvus au 31 décembre ; {fmt.percent(hard)} des recrutements "
                 "jugés difficiles.")
 
     def training() -> str | None:
-        access = total(builder, "taux_acces", filters)
+        access = builder.total("taux_acces", filters)
         return None if access is None else f"Taux d'accès à la formation : {fmt.percent(access)}."
-    return sentences_from(people, retirements, pay, vacancies, training)
+    return sentences_from(builder, people, retirements, pay, vacancies, training)

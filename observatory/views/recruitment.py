@@ -24,7 +24,6 @@ from observatory.views.common import (
     guarded,
     scatter_card,
     sentences_from,
-    total,
     trend_piece,
 )
 
@@ -95,7 +94,7 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
     year = filters.effective_year
 
     def unfilled() -> str | None:
-        opened, open_at_end, rate = (total(builder, c, filters) for c in
+        opened, open_at_end, rate = (builder.total(c, filters) for c in
                                      ("postes_ouverts", "postes_non_pourvus", "taux_vacance"))
         if opened is None or open_at_end is None:
             return None
@@ -141,14 +140,14 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
                 f"{fmt.percent(high['value'])} dans la branche {high['label']}.")
 
     def withdrawn() -> str | None:
-        share = total(builder, "part_retiree", filters)
-        delay = total(builder, "delai_median", filters)
+        share = builder.total("part_retiree", filters)
+        delay = builder.total("delai_median", filters)
         if share is None or delay is None:
             return None
         return (f"{fmt.percent(share)} des offres ont été retirées faute de candidat ; un poste pourvu l'a été "
                 f"en {fmt.by_unit(delay, 'days')} (délai médian).")
 
-    return sentences_from(unfilled, tensions, occupations, branches, withdrawn)
+    return sentences_from(builder, unfilled, tensions, occupations, branches, withdrawn)
 
 
 def content(builder: TableBuilder, filters: Filters) -> PageContent:

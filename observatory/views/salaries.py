@@ -25,7 +25,6 @@ from observatory.views.common import (
     extremes_title,
     guarded,
     sentences_from,
-    total,
 )
 
 QUANTILES = (("salaire_d1", "d1", "D1"), ("salaire_q1", "q1", "Q1"), ("salaire_median", "median", "Médiane"),
@@ -134,7 +133,7 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
     year = filters.effective_year
 
     def spread() -> str | None:
-        median, d1, d9 = (total(builder, c, filters) for c in ("salaire_median", "salaire_d1", "salaire_d9"))
+        median, d1, d9 = (builder.total(c, filters) for c in ("salaire_median", "salaire_d1", "salaire_d9"))
         if median is None:
             return None
         text = f"En {year}, la moitié des salariés gagne moins de {fmt.euros(median)} brut par mois en EQTP"
@@ -144,14 +143,14 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
         return text + "."
 
     def smic() -> str | None:
-        ratio, near = total(builder, "ratio_smic", filters), total(builder, "part_proche_smic", filters)
+        ratio, near = builder.total("ratio_smic", filters), builder.total("part_proche_smic", filters)
         if ratio is None or near is None:
             return None
         return (f"Le salaire médian représente {fmt.number(ratio, 2)} SMIC et {fmt.percent(near)} des "
                 "salariés sont payés moins de 1,1 SMIC.")
 
     def gap() -> str | None:
-        value = total(builder, "ecart_salarial_fh", filters)
+        value = builder.total("ecart_salarial_fh", filters)
         if value is None:
             return None
         sense = "inférieur" if value >= 0 else "supérieur"
@@ -166,7 +165,7 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
                 f"de la branche {low['label']} ; le plus élevé, {fmt.euros(high['value'])}, celui de la branche "
                 f"{high['label']}.")
 
-    return sentences_from(spread, smic, gap, branches)
+    return sentences_from(builder, spread, smic, gap, branches)
 
 
 def content(builder: TableBuilder, filters: Filters) -> PageContent:

@@ -13,15 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from observatory import charts, indicators, maps, parallel, reference, secrecy
+from observatory import charts, indicators, maps, reference
 from observatory import formatting as fmt
 from observatory.cards import ChartCard, DataTable, Notice, PageContent, describe_filters, file_stem, source_line
 from observatory.charts import Frame
 from observatory.filters import Filters
 from observatory.snapshots import Snapshot
 from observatory.tables import TableBuilder
-from observatory.views.common import by_dimension, definition_of, guarded, sentences_from, total
-from observatory.warehouse import QueryError
+from observatory.views.common import by_dimension, definition_of, guarded, published_total, sentences_from
 
 DEFAULT_MEASURE = "salaire_median"
 BOUNDARIES_FILE = "regions.geojson"
@@ -73,7 +72,7 @@ def map_card(builder: TableBuilder, measure_code: str, filters: Filters) -> Char
     measure = indicators.MEASURES[measure_code]
     everywhere = _france(filters)
     rows = by_dimension(builder, measure_code, "region", everywhere)
-    france = total(builder, measure_code, everywhere)
+    france = builder.total(measure_code, everywhere)
     year = filters.effective_year
     published = rows.dropna(subset=["value"]).sort_values("value")
     title = (f"{measure.label} : de {fmt.by_unit(published.iloc[0]['value'], measure.unit)} "
@@ -104,7 +103,7 @@ def region_profile_card(builder: TableBuilder, region: str, filters: Filters) ->
     lines = []
     for code in PROFILE_MEASURES:
         measure = indicators.MEASURES[code]
-        value, france = _safe_total(builder, code, here), _safe_total(builder, code, everywhere)
+        value, france = published_total(builder, code, here), published_total(builder, code, everywhere)
         gap = None if value is None or not france else value / france - 1  # relative, shares included
         lines.append({"code": code, "label": measure.label, "region": value, "france": france, "gap": gap,
                       "unit": measure.unit})
@@ -137,23 +136,15 @@ def _gap_words(line: pd.Series) -> str:
     return ("+" if gap >= 0 else "−") + fmt.percent(abs(gap))
 
 
-def _safe_total(builder: TableBuilder, code: str, filters: Filters) -> float | None:
-    try:
-        return total(builder, code, filters)
-    except (secrecy.PopulationTooSmall, QueryError):  # the bar and the table say "secret"
-        return None
-
-
 def content(builder: TableBuilder, filters: Filters, measure_code: str = DEFAULT_MEASURE) -> PageContent:
     measure = indicators.MEASURES[measure_code]
     region = filters.regions[0] if filters.regions else None
-    # The map, the totals of the region's profile and the findings side by side (observatory.
-    # parallel: one after the other, a region's view took 200-300 ms); the profile card then
-    # reads its eighteen totals from the builder's cache.
-    totals = [partial(_safe_total, builder, code, where) for code in PROFILE_MEASURES
+    # The map, the totals of the region's profile and the findings side by side (builder.gather;
+    # bench/README.md); the profile card then reads its eighteen totals from the builder's cache.
+    totals = [partial(published_total, builder, code, where) for code in PROFILE_MEASURES
               for where in (replace(filters, regions=(region,)), _france(filters))] if region else []
     the_map = partial(guarded, "carte", measure.label, partial(map_card, builder, measure_code, filters))
-    pieces = parallel.gather([the_map, *totals, partial(_sentences, builder, measure_code, filters)])
+    pieces = builder.gather([the_map, *totals, partial(_sentences, builder, measure_code, filters)])
     cards: list[ChartCard | Notice] = [pieces[0]]
     if region:
         cards.append(guarded("region_france", "La région face à la France",
@@ -171,7 +162,7 @@ def _sentences(builder: TableBuilder, measure_code: str, filters: Filters) -> tu
 
     def spread() -> str | None:
         published = rows().sort_values("value")
-        france = total(builder, measure_code, everywhere)
+        france = builder.total(measure_code, everywhere)
         if len(published) < 2 or france is None:
             return None
         low, high = published.iloc[0], published.iloc[-1]
@@ -190,15 +181,15 @@ def _sentences(builder: TableBuilder, measure_code: str, filters: Filters) -> tu
         rank = int(found[0]) + 1
         value = published.loc[found[0], "value"]
         return (f"{labels[region]} : {fmt.by_unit(value, measure.unit)}, {rank}e région sur {len(published)} "
-                f"(écart à la France : {gap_text(value, total(builder, measure_code, everywhere), measure.unit)}).")
+                f"(écart à la France : {gap_text(value, builder.total(measure_code, everywhere), measure.unit)}).")
 
     def drom() -> str | None:
         published = rows()
         overseas = published[published["code"].isin(reference.regions().query("drom")["code"])]
-        france = total(builder, measure_code, everywhere)
+        france = builder.total(measure_code, everywhere)
         if overseas.empty or france is None:
             return None
         above = int((overseas["value"] > france).sum())
         return (f"Outre-mer : {above} des {len(overseas)} régions d'outre-mer publiées sont au-dessus de la valeur "
                 f"nationale.")
-    return sentences_from(spread, selected, drom)
+    return sentences_from(builder, spread, selected, drom)

@@ -22,7 +22,6 @@ from observatory.views.common import (
     guarded,
     in_list_order,
     sentences_from,
-    total,
     yearly_lines_card,
 )
 
@@ -116,7 +115,7 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
     year = filters.effective_year
 
     def trainees() -> str | None:
-        persons, rate = total(builder, "stagiaires", filters), total(builder, "taux_acces", filters)
+        persons, rate = builder.total("stagiaires", filters), builder.total("taux_acces", filters)
         if persons is None:
             return None
         text = f"En {year}, {fmt.number(persons)} salariés ont suivi au moins une action de formation"
@@ -135,7 +134,7 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
 
     def apprenticeship() -> str | None:
         rows = frames.dropna_rows(by_dimension(builder, "stagiaires", "scheme", filters), "value")
-        alternance = total(builder, "entrees_alternance", filters)
+        alternance = builder.total("entrees_alternance", filters)
         apprentices = rows[rows["code"] == APPRENTICESHIP]
         if alternance is None or apprentices.empty:
             return None
@@ -143,14 +142,15 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
                 f"{fmt.number(apprentices['value'].iloc[0])} en apprentissage.")
 
     def cost() -> str | None:
-        per_trainee, per_hour = total(builder, "cout_par_stagiaire", filters), total(builder, "cout_horaire", filters)
-        hours = total(builder, "heures_par_stagiaire", filters)
+        per_trainee, per_hour = builder.total("cout_par_stagiaire", filters), builder.total("cout_horaire", filters)
+        hours = builder.total("heures_par_stagiaire", filters)
         if per_trainee is None or per_hour is None or hours is None:
             return None
         return (f"Un stagiaire a suivi en moyenne {fmt.number(hours)} heures de formation, pour un coût "
                 f"pédagogique de {fmt.euros(per_trainee)} ({fmt.euros(per_hour, 2)} de l'heure).")
 
-    return sentences_from(trainees, lambda: access_by_size_sentence(builder, filters), age, apprenticeship, cost)
+    return sentences_from(builder, trainees, lambda: access_by_size_sentence(builder, filters), age, apprenticeship,
+                          cost)
 
 
 def content(builder: TableBuilder, filters: Filters) -> PageContent:

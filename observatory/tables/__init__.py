@@ -11,21 +11,20 @@ returned frame holds only published values (NaN where secret) and a `status` col
 from __future__ import annotations
 
 import itertools
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
-from concurrent.futures import Future
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
-from observatory import composition, indicators, protection, reference, rollups, secrecy, sorted_values
+from observatory import composition, indicators, parallel, protection, reference, rollups, secrecy, sorted_values
 from observatory.filters import Filters
 from observatory.formatting import MONTHS
 from observatory.indicators import MEASURES, Measure
 from observatory.protection import Published
+from observatory.tables.requests import Request, start_order, wider_requests
+from observatory.tables.shared_cache import SharedCache
 from observatory.warehouse import Warehouse
 
 DIMENSION_LABELS: dict[str, str] = {
@@ -110,14 +109,12 @@ class TableBuilder:
     def __init__(self, warehouse: Warehouse, config: secrecy.SecrecyConfig = secrecy.DEFAULT) -> None:
         self.warehouse = warehouse
         self.config = config
-        self._cells: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._cells: SharedCache[pd.DataFrame] = SharedCache(CACHE_SIZE)
         # Published cells (and a union's quantiles) apart from the queries' cells: one store would
         # hold half as many of each.
-        self._published_cells: OrderedDict[tuple, object] = OrderedDict()
-        self._tables: OrderedDict[tuple, ProtectedTable] = OrderedDict()
-        self._aligned: OrderedDict[tuple, tuple[dict[str, object], dict[str, Published]]] = OrderedDict()
-        self._running: dict[tuple, Future] = {}
-        self._lock = threading.Lock()
+        self._published_cells: SharedCache[object] = SharedCache(CACHE_SIZE)
+        self._tables: SharedCache[ProtectedTable] = SharedCache(CACHE_SIZE)
+        self._aligned: SharedCache[tuple[dict[str, object], dict[str, Published]]] = SharedCache(CACHE_SIZE)
 
     @property
     def snapshot_id(self) -> str:
@@ -128,23 +125,43 @@ class TableBuilder:
         """The protected table of a request. A repeated request returns the same object, shared by
         every caller: read `frame`, or take `published()` (a copy) to change anything."""
         key = self._table_key(dataset, dimensions, measure_code, filters)
-        with self._lock:
-            if key in self._tables:
-                self._tables.move_to_end(key)
-                return self._tables[key]
         _snapshot, _dataset, dims, _code, filters = key
-        table = self._build(dataset, dims, measure_code, filters)
-        with self._lock:
-            self._tables[key] = table
-            while len(self._tables) > CACHE_SIZE:
-                self._tables.popitem(last=False)
-        return table
+        return self._tables.get_or_compute([key], lambda: self._build(dataset, dims, measure_code, filters))
+
+    def table(self, request: Request) -> ProtectedTable:
+        return self.build(request.dataset, request.dimensions, request.measure, request.filters)
+
+    def gather(self, pieces: Sequence[Callable[[], T] | tuple[Request, Callable[[], T]]]) -> list[T]:
+        """Each piece's result, in order, the pieces computed side by side (observatory.parallel;
+        the first exception raised, once every piece has ended). A piece may name the table it
+        reads first: the builder starts first the pieces whose tables run queries of their own,
+        then the others, last those it serves from the cells of earlier ones
+        (tables.requests.start_order)."""
+        named = [piece if isinstance(piece, tuple) else (None, piece) for piece in pieces]
+        order = start_order([request for request, _make in named])
+        results = parallel.gather([named[i][1] for i in order])
+        by_position = dict(zip(order, results, strict=True))
+        return [by_position[i] for i in range(len(pieces))]
+
+    def total(self, measure_code: str, filters: Filters) -> float | None:
+        """The published value of the measure over the filtered population for the selected year
+        (None if secret). Read from the year's row of the measure's ten-year table when that is
+        built and the row published: the same cells, so the same value, without a table of its
+        own (a page's findings ask for a dozen totals)."""
+        dataset = indicators.MEASURES[measure_code].dataset
+        trend = self.built(dataset, ("year",), measure_code, filters)
+        if trend is not None:
+            by_year = dict(zip(trend.frame["year"].astype(int), trend.frame["value"], strict=True))
+            published = by_year.get(filters.effective_year)
+            if published is not None and not pd.isna(published):
+                return float(published)
+        value = self.build(dataset, (), measure_code, filters).frame["value"].iloc[0]
+        return None if pd.isna(value) else float(value)
 
     def built(self, dataset: str, dimensions: tuple[str, ...], measure_code: str,
               filters: Filters | None = None) -> ProtectedTable | None:
         """The table of a request if it is already built (nothing is computed)."""
-        with self._lock:
-            return self._tables.get(self._table_key(dataset, dimensions, measure_code, filters))
+        return self._tables.get([self._table_key(dataset, dimensions, measure_code, filters)])
 
     def _table_key(self, dataset: str, dimensions: tuple[str, ...] | list[str], measure_code: str,
                    filters: Filters | None) -> tuple[str, str, tuple[str, ...], str, Filters]:
@@ -206,47 +223,10 @@ class TableBuilder:
         def compute() -> pd.DataFrame:
             frame = self._year_of_trend(query, dims, filters, years, honoured, columns)
             return self._run(query, dims, parameters) if frame is None else frame
-        return self._shared(self._cells, [self._cells_key(query, dims, wider)
-                                          for wider in wider_requests(query, parameters)], compute)
-
-    def _shared(self, store: OrderedDict, keys: list[tuple], compute: Callable[[], T]) -> T:
-        """What `store` holds under one of `keys` (its own first, then wider ones), or what is
-        being computed under one of them; else `compute()`, kept under the first key."""
-        with self._lock:
-            frame, running = self._known(store, keys)
-            if frame is not None:
-                return frame
-            owner = running is None
-            if owner:
-                running = self._running[keys[0]] = Future()
-        if not owner:
-            # The same cells are already being computed (the warm-up, another session, a piece
-            # of the same page): wait for them rather than run a query twice on two cores.
-            return running.result()
-        try:
-            frame = compute()
-        except BaseException as error:
-            with self._lock:
-                del self._running[keys[0]]
-            running.set_exception(error)
-            raise
-        with self._lock:
-            store[keys[0]] = frame
-            del self._running[keys[0]]
-            while len(store) > CACHE_SIZE:
-                store.popitem(last=False)
-        running.set_result(frame)
-        return frame
-
-    def _known(self, store: OrderedDict, keys: list[tuple]) -> tuple[object | None, Future | None]:
-        """A frame already computed under one of `keys`, or being computed (call with the lock
-        held). A request is also served by cells with more columns (every count of a trimmed
-        query, the quantiles): a portrait's headcount and share tiles read one ten-year query."""
-        for key in keys:
-            if key in store:
-                store.move_to_end(key)
-                return store[key], None
-        return None, next((self._running[key] for key in keys if key in self._running), None)
+        # A request is also served by cells with more columns (every count of a trimmed query,
+        # the quantiles): a portrait's headcount and share tiles read one ten-year query.
+        return self._cells.get_or_compute([self._cells_key(query, dims, wider)
+                                           for wider in wider_requests(query, parameters)], compute)
 
     def _cells_key(self, query: str, dims: tuple[str, ...], parameters: dict[str, object]) -> tuple:
         return (self.snapshot_id, query, dims, repr(sorted(parameters.items())))
@@ -272,14 +252,8 @@ class TableBuilder:
             return None
         trend_parameters = _parameters(query, filters, (reference.YEARS[0], reference.YEARS[-1]), honoured, columns)
         trend_dims = ("year", *dims[1:])
-        with self._lock:
-            trend, running = self._known(self._cells, [self._cells_key(query, trend_dims, wider)
-                                          for wider in wider_requests(query, trend_parameters)])
-        if running is not None:
-            try:
-                trend = running.result()
-            except Exception:
-                return None
+        trend = self._cells.peek([self._cells_key(query, trend_dims, wider)
+                                  for wider in wider_requests(query, trend_parameters)])
         if trend is None:
             return None
         row = trend[trend["year"] == years[0]].drop(columns="year").reset_index(drop=True)
@@ -297,20 +271,14 @@ class TableBuilder:
         reads = tuple(indicators.query_columns(q, measure.columns(q)) for q in queries)
         parameters = filters.sql_parameters(years[0], years[1], honoured)
         key = (self.snapshot_id, queries, repr(reads), dims, repr(sorted(parameters.items())))
-        with self._lock:
-            if key in self._aligned:
-                self._aligned.move_to_end(key)
-                return self._aligned[key]
-        cells = {q: self._published(q, dims, filters, years, honoured, measure.columns(q)) for q in queries}
-        # One query: its own rows are the keys, unique and in order (no key frame to build).
-        keys = next(iter(cells.values())) if len(cells) == 1 else _aligned_keys(cells, dims)
-        aligned = {q: _align(frame, keys, dims, protection.LAYOUTS[q]) for q, frame in cells.items()}
-        labelled = _labelled(keys, dims)
-        with self._lock:
-            self._aligned[key] = (labelled, aligned)
-            while len(self._aligned) > CACHE_SIZE:
-                self._aligned.popitem(last=False)
-        return labelled, aligned
+
+        def align() -> tuple[dict[str, object], dict[str, Published]]:
+            cells = {q: self._published(q, dims, filters, years, honoured, measure.columns(q)) for q in queries}
+            # One query: its own rows are the keys, unique and in order (no key frame to build).
+            keys = next(iter(cells.values())) if len(cells) == 1 else _aligned_keys(cells, dims)
+            aligned = {q: _align(frame, keys, dims, protection.LAYOUTS[q]) for q, frame in cells.items()}
+            return _labelled(keys, dims), aligned
+        return self._aligned.get_or_compute([key], align)
 
     def _published(self, query: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int],
                    honoured: frozenset[str], columns: tuple[str, ...]) -> Published:
@@ -320,8 +288,8 @@ class TableBuilder:
         parameters = _parameters(query, filters, years, honoured, columns)
         keys = [self._cells_key(query, dims, {**wider, "published": True})
                 for wider in wider_requests(query, parameters)]
-        return self._shared(self._published_cells, keys,
-                            lambda: self._protect(query, dims, filters, years, honoured, columns, parameters))
+        return self._published_cells.get_or_compute(
+            keys, lambda: self._protect(query, dims, filters, years, honoured, columns, parameters))
 
     def _protect(self, query: str, dims: tuple[str, ...], filters: Filters, years: tuple[int, int],
                  honoured: frozenset[str], columns: tuple[str, ...], parameters: dict[str, object]) -> Published:
@@ -347,8 +315,8 @@ class TableBuilder:
     def _union_quantiles(self, query: str, dims: tuple[str, ...], parameters: dict[str, object]) -> pd.DataFrame:
         """The quantile columns of a union's cells, over all its rows."""
         key = (self.snapshot_id, query, dims, "quantiles", repr(sorted(parameters.items())))
-        return self._shared(self._published_cells, [key],
-                            lambda: sorted_values.of(self.warehouse, query).quantiles(dims, parameters))
+        return self._published_cells.get_or_compute(
+            [key], lambda: sorted_values.of(self.warehouse, query).quantiles(dims, parameters))
 
     def _check_population(self, measure: Measure, filters: Filters, years: tuple[int, int],
                           honoured: frozenset[str]) -> None:
@@ -373,18 +341,6 @@ def _parameters(query: str, filters: Filters, years: tuple[int, int], honoured: 
                 columns: tuple[str, ...]) -> dict[str, object]:
     """A query's parameters: the filters', and which of its aggregates to compute."""
     return {**filters.sql_parameters(years[0], years[1], honoured), **indicators.query_columns(query, columns)}
-
-
-def wider_requests(query: str, parameters: dict[str, object]) -> list[dict[str, object]]:
-    """The request's parameters, then those of requests whose cells hold its columns and more
-    (every count of a trimmed query, the quantiles): cells the builder serves it from. Fewer
-    variants, a wider request."""
-    variants = [parameters]
-    if query in indicators.TRIMMED_QUERIES and parameters.get("counts") == ["n"]:
-        variants.append({**parameters, "counts": list(indicators.TRIMMED_QUERIES[query])})
-    if parameters.get("quantiles") is False:
-        variants += [{**variant, "quantiles": True} for variant in variants]
-    return variants
 
 
 def _dataset_of(query: str) -> str:
