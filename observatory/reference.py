@@ -24,7 +24,7 @@ AGE_BANDS: dict[str, str] = {
     "45_54": "45 à 54 ans",
     "55_plus": "55 ans ou plus",
 }
-# Five-year bands of the age pyramid (SQL macro age5_of in build_reference.sql).
+# Five-year bands of the age pyramid (SQL macro age5_of in queries/build/build_reference.sql).
 AGE5_BANDS: dict[str, str] = {
     "moins_20": "Moins de 20 ans",
     **{f"{low}_{low + 4}": f"{low} à {low + 4} ans" for low in range(20, 65, 5)},

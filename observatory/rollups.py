@@ -39,7 +39,7 @@ MICRODATA: dict[str, dict[str, str]] = {
     "vacancies_counts": {"per_employer": "vacancies_per_employer"},
 }
 # The per-employer rows of a headcount rollup (persons, their key and FTE only).
-HEADCOUNT_ROWS = "employees_headcount_per_employer"
+HEADCOUNT_ROWS = "build/employees_headcount_per_employer"
 # The placeholder of each query that a rollup's rows fill instead of the microdata's.
 ROWS_PLACEHOLDER: dict[str, str] = {"employees_counts": "per_employer", "employees_pay": "rows",
                                     "training_counts": "per_employer", "vacancies_counts": "per_employer"}

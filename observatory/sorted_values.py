@@ -4,7 +4,7 @@ per snapshot.
 DuckDB's quantile_cont gathers and orders each cell's values at every query: about 290 ms for a
 ten-year pay trend over 9.5 million rows on two cores, whatever the filters, and no prepared sum
 over employers can stand in for a quantile. Here the values are stored sorted by (year, value)
-when the snapshot is published (queries/build_sorted_values.sql) and loaded once per process
+when the snapshot is published (queries/build/build_sorted_values.sql) and loaded once per process
 (queries/sorted_pay.sql, sorted_delays.sql); the rows a filter keeps are then already in order,
 and a quantile is a lookup at its position. The values are those of quantile_cont: linear
 interpolation at (n - 1) * p between the two nearest values.

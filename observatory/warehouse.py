@@ -27,7 +27,7 @@ from observatory.snapshots import Snapshot
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
-# Bump when build_*.sql change: databases of an older layout are rebuilt on open.
+# Bump when queries/build/ changes: databases of an older layout are rebuilt on open.
 DATABASE_VERSION = 27
 # Columns of the sorted values (build_sorted_values) per dataset, stored as enums; the rollups'
 # dimensions (rollups.ENUM_COLUMNS) are too: one enum type per dataset column serves both.
@@ -37,7 +37,10 @@ SORTED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # Official open data loaded into the database when the snapshot holds it (sources pull).
 OFFICIAL_TABLES: tuple[str, ...] = ("bmo",)
-_NAME = re.compile(r"^[a-z_]+$")
+# A query's name is its path under queries/ without ".sql": "employees_counts" (run per view), or
+# "build/build_employees" (run only when a database is built: queries/README.md). Nothing else
+# (no other folder, no "..") names a file.
+_NAME = re.compile(r"^(build/)?[a-z_]+$")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -63,7 +66,8 @@ class Limits:
 
 @cache
 def load_query(name: str) -> str:
-    """The text of `queries/<name>.sql`, which must open with a comment saying what it does."""
+    """The text of `queries/<name>.sql` (`name` may start with "build/"), which must open with a
+    comment saying what it does."""
     if not _NAME.match(name):
         raise QueryError(f"nom de requête invalide : {name!r}")
     path = QUERIES_DIR / f"{name}.sql"
@@ -129,23 +133,23 @@ def _build_into(folder: Path, target: Path) -> None:
             "occupations": list(occupations["code"]), "families": list(occupations["family"]),
             "years": list(smic), "smic": list(smic.values()),
         }
-        for statement in _statements(load_query("build_reference")):
+        for statement in _statements(load_query("build/build_reference")):
             used = {k: v for k, v in parameters.items() if f"${k}" in statement}
             con.execute(statement, used)
         for dataset in ("employees", "vacancies", "training"):
-            for statement in _statements(load_query(f"build_{dataset}")):
+            for statement in _statements(load_query(f"build/build_{dataset}")):
                 con.execute(statement, {"file": str(folder / f"{dataset}.parquet")})
         for dataset in OFFICIAL_TABLES:
             if (folder / f"{dataset}.parquet").is_file():
-                for statement in _statements(load_query(f"build_{dataset}")):
+                for statement in _statements(load_query(f"build/build_{dataset}")):
                     con.execute(statement, {"file": str(folder / f"{dataset}.parquet")})
         _build_enums(con)
-        for statement in _statements(load_query("build_sorted_values")):
+        for statement in _statements(load_query("build/build_sorted_values")):
             con.execute(statement)
-        for statement in _statements(load_query("build_filters")):
+        for statement in _statements(load_query("build/build_filters")):
             con.execute(statement)
         _build_rollups(con)
-        exact = bool(con.execute(load_query("training_persons_check")).fetchone()[0])
+        exact = bool(con.execute(load_query("build/training_persons_check")).fetchone()[0])
         con.execute("CREATE TABLE warehouse_meta AS SELECT $version AS version, $exact AS persons_rollup_exact",
                     {"version": DATABASE_VERSION, "exact": exact})
         con.execute("CHECKPOINT")
@@ -174,18 +178,18 @@ def _build_rollups(con: duckdb.DuckDBPyConnection) -> None:
             fragments = {"rows": "rollup_rows_group", "largest": rollups.BY_TABLE[rollup.parent].largest}
             identifiers["rollup"] = [rollup.parent]
         allowed = frozenset([*dims, rollup.table, "employer_id", *identifiers.get("rollup", [])])
-        execute(render("build_rollup_table", identifiers, allowed, fragments))
+        execute(render("build/build_rollup_table", identifiers, allowed, fragments))
         counts = [f'"{row[0]}"' for row in
-                  con.execute(load_query("rollup_count_columns"), {"table": rollup.table}).fetchall()]
+                  con.execute(load_query("build/rollup_count_columns"), {"table": rollup.table}).fetchall()]
         changes = [*((column, _enum_type(rollup.dataset, column)) for column in rollup.enum_columns()),
                    *((column, "INTEGER") for column in counts)]
         for column, kind in changes:
-            execute(render("build_rollup_retype", {"table": [rollup.table], "column": [column], "type": [kind]},
+            execute(render("build/build_rollup_retype", {"table": [rollup.table], "column": [column], "type": [kind]},
                            frozenset([rollup.table, column, kind])))
-        execute(render("build_rollup_rows", identifiers, allowed, fragments))
+        execute(render("build/build_rollup_rows", identifiers, allowed, fragments))
         for column in rollups.PERSON_COLUMNS:
             if column not in rollup.columns:
-                execute(render("build_rollup_column", {"table": [rollup.table], "column": [column]},
+                execute(render("build/build_rollup_column", {"table": [rollup.table], "column": [column]},
                                frozenset([rollup.table, column])))
 
 
@@ -199,7 +203,7 @@ def _build_enums(con: duckdb.DuckDBPyConnection) -> None:
         columns = dict.fromkeys([*SORTED_COLUMNS.get(dataset, ()), *rollups.ENUM_COLUMNS[dataset]])
         for column in columns:
             kind = _enum_type(dataset, column)
-            con.execute(render("build_enum", {"type": [kind], "column": [column], "table": [dataset]},
+            con.execute(render("build/build_enum", {"type": [kind], "column": [column], "table": [dataset]},
                                frozenset([kind, column, dataset])))
 
 
