@@ -16,8 +16,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from observatory import secrecy, snapshots
-from observatory.filters import Filters, from_query
+from observatory import reference, secrecy, snapshots
+from observatory.filters import FILTERS, YEAR, Filters, GlobalFilter, from_query
 
 EXIT_OK = 0
 EXIT_REFUSED = 1  # data refused, nothing to act on, a query that failed
@@ -33,6 +33,11 @@ EXIT_CODES: dict[int, str] = {
     EXIT_DAMAGED: "snapshot endommagé (manifeste ou fichiers)", EXIT_NO_SPACE: "disque plein (rien n'est publié)",
     EXIT_UNEXPECTED: "erreur inattendue (rien n'est publié)",
 }
+
+
+def _flag_attribute(declared: GlobalFilter) -> str:
+    """Where argparse keeps a filter's flag (`--age-band` -> `age_band`)."""
+    return declared.cli_flag.lstrip("-").replace("-", "_")
 
 
 def _fail(message: str, code: int) -> int:
@@ -216,14 +221,10 @@ def command_table(args: argparse.Namespace) -> int:
     from observatory.warehouse import QueryError, open_shared
 
     query: dict[str, list[str]] = {}
-    if args.year is not None:
-        query["annee"] = [args.year]
-    for key, values in (("branche", args.branch), ("region", args.region), ("metier", args.occupation),
-                        ("famille", args.family), ("age", args.age_band), ("taille", args.employer_size)):
+    for declared in FILTERS:
+        values = getattr(args, _flag_attribute(declared))
         if values:
-            query[key] = values
-    if args.sex:
-        query["sexe"] = [args.sex]
+            query[declared.url_key] = values if declared.several else [values]
     filters: Filters = from_query(query)
     if filters.notices:
         for notice in filters.notices:
@@ -326,14 +327,11 @@ def parser() -> argparse.ArgumentParser:
     table.add_argument("dataset", choices=["employees", "vacancies", "training"])
     table.add_argument("--by", default="", help="dimensions séparées par des virgules")
     table.add_argument("--measure", required=True)
-    table.add_argument("--year")
-    table.add_argument("--branch", action="append")
-    table.add_argument("--region", action="append")
-    table.add_argument("--occupation", action="append")
-    table.add_argument("--family", action="append")
-    table.add_argument("--age-band", action="append")
-    table.add_argument("--employer-size", action="append")
-    table.add_argument("--sex", choices=["F", "M"])
+    for declared in FILTERS:
+        table.add_argument(declared.cli_flag, dest=_flag_attribute(declared),
+                           action="append" if declared.several else "store",
+                           choices=None if declared.several or declared is YEAR else
+                           list(reference.code_lists()[declared.code_list].labels))
     table.add_argument("--format", choices=["csv", "json"], default="csv")
     table.set_defaults(run=command_table)
 

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from observatory import formatting as fmt
 from observatory import reference
 from observatory.charts import Frame
-from observatory.filters import URL_KEYS, Filters
+from observatory.filters import CODE_FILTERS, Filters
 from observatory.snapshots import Snapshot
 from observatory.tables import ProtectedTable
 
@@ -115,18 +115,15 @@ def describe_filters(filters: Filters, years: tuple[int, int]) -> str:
     period = str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
     parts = [period]
     lists = reference.code_lists()
-    for attribute, list_name, label in (("branches", "branch", "Branches"), ("regions", "region", "Régions"),
-                                        ("families", "family", "Familles"), ("occupations", "occupation",
-                                                                             "Métiers"),
-                                        ("age_bands", "age_band", "Âge"), ("employer_sizes", "employer_size",
-                                                                           "Taille")):
-        codes = getattr(filters, attribute)
-        if codes:
-            names = [lists[list_name].label(c) for c in codes[:MAX_LISTED]]
+    # Lists first, named; then single values, by their label alone (« Femmes »).
+    for declared in sorted(CODE_FILTERS, key=lambda f: not f.several):
+        codes = filters.values_of(declared)
+        if codes and declared.several:
+            names = [lists[declared.code_list].label(c) for c in codes[:MAX_LISTED]]
             more = f" et {len(codes) - MAX_LISTED} autre(s)" if len(codes) > MAX_LISTED else ""
-            parts.append(f"{label} : {', '.join(names)}{more}")
-    if filters.sex:
-        parts.append("Femmes" if filters.sex == "F" else "Hommes")
+            parts.append(f"{declared.short} : {', '.join(names)}{more}")
+        elif codes:
+            parts.append(lists[declared.code_list].label(codes[0]))
     if len(parts) == 1:
         parts.append("toutes branches, toutes régions")
     return " · ".join(parts)
@@ -138,13 +135,10 @@ def file_stem(indicator: str, dims: tuple[str, ...], filters: Filters, years: tu
     pieces = [indicator]
     if dims:
         pieces.append("par_" + "_".join(DIM_SLUGS.get(d, d) for d in dims))
-    for key, (attribute, _list, _many) in URL_KEYS.items():
-        if key == "annee":
-            continue
-        value = getattr(filters, attribute)
-        if value:
-            codes = value if isinstance(value, tuple) else (value,)
-            pieces.append(f"{key}-" + "-".join(codes))
+    for declared in CODE_FILTERS:
+        codes = filters.values_of(declared)
+        if codes:
+            pieces.append(f"{declared.url_key}-" + "-".join(codes))
     pieces.append(str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}")
     stem = re.sub(r"[^a-z0-9_-]+", "", "_".join(pieces).lower())
     return stem[:120]

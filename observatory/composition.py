@@ -17,12 +17,13 @@ import numpy as np
 import pandas as pd
 
 from observatory import reference
-from observatory.filters import Filters
+from observatory.filters import CODE_FILTERS, FAMILIES, OCCUPATIONS, Filters
 from observatory.protection import Layout, Published, size
 
-# Filters attribute taking several values -> the column holding one of them.
-SEVERAL: tuple[tuple[str, str], ...] = (("branches", "branch"), ("regions", "region"), ("age_bands", "age_band"),
-                                         ("employer_sizes", "employer_size"))
+# Filters attribute taking several values -> the column holding one of them (observatory/filters.py;
+# occupations and families apart: a family selects its occupations).
+SEVERAL: tuple[tuple[str, str], ...] = tuple((f.attribute, f.column) for f in CODE_FILTERS
+                                             if f.several and f not in (FAMILIES, OCCUPATIONS))
 # A dimension fixes the value of another column: a cell of one occupation has one family, a cell
 # of a 5-year age band one band of the filter.
 FIXES: dict[str, str] = {"occupation": "family", "age5": "age_band"}

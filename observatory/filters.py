@@ -13,21 +13,71 @@ from functools import lru_cache
 
 from observatory import reference
 
-# URL key -> (Filters attribute, code list name, several values allowed)
-URL_KEYS: dict[str, tuple[str, str, bool]] = {
-    "annee": ("year", "year", False),
-    "branche": ("branches", "branch", True),
-    "region": ("regions", "region", True),
-    "famille": ("families", "family", True),
-    "metier": ("occupations", "occupation", True),
-    "sexe": ("sex", "sex", False),
-    "age": ("age_bands", "age_band", True),
-    "taille": ("employer_sizes", "employer_size", True),
-}
-URL_LABELS: dict[str, str] = {
-    "annee": "année", "branche": "branche", "region": "région", "famille": "famille de métiers",
-    "metier": "métier", "sexe": "sexe", "age": "tranche d'âge", "taille": "taille de structure",
-}
+
+@dataclass(frozen=True)
+class GlobalFilter:
+    """One global filter, as every consumer reads it (the URL, the sidebar, the cards' filter
+    line, the CLI, the SQL macros, the rollups, the sorted values, the cache keys)."""
+    url_key: str  # in the page's address: ?branche=eclat
+    attribute: str  # of `Filters`
+    code_list: str  # reference.code_lists() name, also the column of the datasets it filters
+    label: str  # French, in notices: « Valeur ignorée pour branche »
+    title: str  # the sidebar widget
+    short: str  # the cards' filter line: « Branches : ÉCLAT »
+    cli_flag: str  # python -m observatory table --branch eclat
+    sql_parameter: str  # $branches of the filtered_* macros (a list of codes)
+    level: str  # "employer" (every rollup keeps the column) or "person" (a rollup may not)
+    datasets: frozenset[str]  # the datasets whose rows carry the column
+    several: bool = True  # several values at once (else one)
+    none_chosen: str = "Toutes"  # what the sidebar widget says while the filter is open
+    in_sidebar: bool = True
+    warmed: bool = True  # its single values prepared ahead of visitors (observatory/views/memo.py)
+
+    @property
+    def column(self) -> str:
+        return self.code_list
+
+
+_EVERY_DATASET = frozenset({"employees", "vacancies", "training"})
+_PERSONS = frozenset({"employees", "training"})  # a vacancy has no sex nor age
+# The period: one year, or every year for a trend; its SQL parameters are $year_from, $year_to.
+YEAR = GlobalFilter("annee", "year", "year", "année", "Année", "Année", "--year", "", "employer", _EVERY_DATASET,
+                    several=False, warmed=False)
+# In the order of the URL, the sidebar and the command line.
+FILTERS: tuple[GlobalFilter, ...] = (
+    YEAR,
+    GlobalFilter("branche", "branches", "branch", "branche", "Branches", "Branches", "--branch", "branches",
+                 "employer", _EVERY_DATASET),
+    GlobalFilter("region", "regions", "region", "région", "Régions", "Régions", "--region", "regions", "employer",
+                 _EVERY_DATASET),
+    GlobalFilter("famille", "families", "family", "famille de métiers", "Familles de métiers", "Familles",
+                 "--family", "families", "person", _EVERY_DATASET),
+    GlobalFilter("metier", "occupations", "occupation", "métier", "Métiers", "Métiers", "--occupation",
+                 "occupations", "person", _EVERY_DATASET, in_sidebar=False, warmed=False),
+    GlobalFilter("sexe", "sex", "sex", "sexe", "Sexe", "Sexe", "--sex", "sexes", "person", _PERSONS, several=False,
+                 none_chosen="Les deux"),
+    GlobalFilter("age", "age_bands", "age_band", "tranche d'âge", "Tranches d'âge", "Âge", "--age-band",
+                 "age_bands", "person", _PERSONS),
+    GlobalFilter("taille", "employer_sizes", "employer_size", "taille de structure", "Taille de structure", "Taille",
+                 "--employer-size", "sizes", "employer", _EVERY_DATASET),
+)
+BY_URL_KEY: dict[str, GlobalFilter] = {f.url_key: f for f in FILTERS}
+# The filters on the datasets' columns (the year apart: a period, not a list of codes).
+CODE_FILTERS: tuple[GlobalFilter, ...] = tuple(f for f in FILTERS if f is not YEAR)
+# A family selects its occupations: the SQL's occupations parameter holds them (occupation_codes).
+FAMILIES, OCCUPATIONS = (next(f for f in FILTERS if f.attribute == a) for a in ("families", "occupations"))
+
+
+def dataset_filters(dataset: str) -> frozenset[str]:
+    """The `Filters` attributes a dataset applies."""
+    return frozenset(f.attribute for f in CODE_FILTERS if dataset in f.datasets)
+
+
+def open_parameters() -> dict[str, object]:
+    """The filter parameters selecting every row (the build reads whole tables through the macros)."""
+    return {"year_from": 0, "year_to": 9999, **{f.sql_parameter: [] for f in CODE_FILTERS}}
+
+
 MAX_VALUE_LENGTH = 40
 # Keys a page keeps in the URL beside the global filters (its own choices, validated by the page),
 # by the page's address: the Territoires indicator, the Comparer pair. Elsewhere they are unknown.
@@ -67,39 +117,32 @@ class Filters:
 
     def sql_parameters(self, year_from: int, year_to: int, honoured: frozenset[str]) -> dict[str, object]:
         """Named parameters of the filtered_* macros; filters a dataset lacks are left empty."""
-        def keep(name: str, values: tuple[str, ...]) -> list[str]:
-            return list(values) if name in honoured else []
-        return {
-            "year_from": year_from,
-            "year_to": year_to,
-            "branches": keep("branches", self.branches),
-            "regions": keep("regions", self.regions),
-            "occupations": keep("occupations", self.occupation_codes()),
-            "families": keep("occupations", self.families),  # for the rollups that keep families only
-            "sexes": keep("sex", (self.sex,) if self.sex else ()),
-            "age_bands": keep("age_bands", self.age_bands),
-            "sizes": keep("employer_sizes", self.employer_sizes),
-        }
+        parameters: dict[str, object] = {"year_from": year_from, "year_to": year_to}
+        for declared in CODE_FILTERS:
+            values = self.occupation_codes() if declared is OCCUPATIONS else self.values_of(declared)
+            parameters[declared.sql_parameter] = list(values) if declared.attribute in honoured else []
+        return parameters
+
+    def values_of(self, declared: GlobalFilter) -> tuple[str, ...]:
+        """The codes selected for a filter (none: all)."""
+        value = getattr(self, declared.attribute)
+        return value if isinstance(value, tuple) else () if value is None else (str(value),)
 
     def unhonoured(self, honoured: frozenset[str]) -> list[str]:
-        """French names of the active filters a dataset cannot apply."""
-        active = {
-            "branches": self.branches, "regions": self.regions,
-            "occupations": self.occupation_codes(), "sex": self.sex, "age_bands": self.age_bands,
-            "employer_sizes": self.employer_sizes,
-        }
-        names = {"branches": "branche", "regions": "région", "occupations": "métier",
-                 "sex": "sexe", "age_bands": "tranche d'âge", "employer_sizes": "taille de structure"}
-        return [names[k] for k, v in active.items() if v and k not in honoured]
+        """French names of the active filters a dataset cannot apply (a family's, that of its
+        occupations)."""
+        return [declared.label for declared in CODE_FILTERS if declared is not FAMILIES
+                and (self.occupation_codes() if declared is OCCUPATIONS else self.values_of(declared))
+                and declared.attribute not in honoured]
 
     def to_query(self) -> dict[str, list[str]]:
         """URL query parameters (repeated keys for lists), only for the active filters."""
         result: dict[str, list[str]] = {}
-        for key, (attribute, _codes, _many) in URL_KEYS.items():
-            value = getattr(self, attribute)
+        for declared in FILTERS:
+            value = getattr(self, declared.attribute)
             if value is None or value == ():
                 continue
-            result[key] = [str(v) for v in value] if isinstance(value, tuple) else [str(value)]
+            result[declared.url_key] = [str(v) for v in value] if isinstance(value, tuple) else [str(value)]
         return result
 
 
@@ -130,34 +173,34 @@ def from_query(params: Mapping[str, Sequence[str] | str], page: str | None = Non
     for key, raw in params.items():
         if key in own:
             continue
-        if key not in URL_KEYS:
+        if key not in BY_URL_KEY:
             unknown.append(key)
             continue
-        attribute, list_name, many = URL_KEYS[key]
+        declared = BY_URL_KEY[key]
         items = [raw] if isinstance(raw, str) else list(raw)
         kept: list[str] = []
         rejected: list[str] = []
         for item in items:
             text = str(item).strip()
-            if len(text) > MAX_VALUE_LENGTH or text not in lists[list_name]:
+            if len(text) > MAX_VALUE_LENGTH or text not in lists[declared.code_list]:
                 rejected.append(text)
             elif text not in kept:
                 kept.append(text)
         if rejected:
-            notices.append(_quoted(rejected, f"Valeur ignorée pour {URL_LABELS[key]}",
-                                   f"Valeurs ignorées pour {URL_LABELS[key]}")
+            notices.append(_quoted(rejected, f"Valeur ignorée pour {declared.label}",
+                                   f"Valeurs ignorées pour {declared.label}")
                            + (" : ce ne sont pas des codes connus." if len(rejected) > 1
                               else " n'est pas un code connu."))
         if not kept:
             continue
-        if not many and len(kept) > 1:
-            notices.append(f"Une seule valeur possible pour {URL_LABELS[key]} : « {kept[0]} » retenue.")
-        if attribute == "year":
-            values[attribute] = int(kept[0])
-        elif attribute == "sex":
-            values[attribute] = kept[0]
+        if not declared.several and len(kept) > 1:
+            notices.append(f"Une seule valeur possible pour {declared.label} : « {kept[0]} » retenue.")
+        if declared is YEAR:
+            values[declared.attribute] = int(kept[0])
+        elif declared.several:
+            values[declared.attribute] = tuple(kept)
         else:
-            values[attribute] = tuple(kept)
+            values[declared.attribute] = kept[0]
     if unknown:
         notices.insert(0, _quoted(unknown, "Paramètre inconnu ignoré", "Paramètres inconnus ignorés") + ".")
     return Filters(**values, notices=tuple(notices))  # type: ignore[arg-type]

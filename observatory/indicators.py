@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from observatory import sorted_values
+from observatory.filters import dataset_filters
 from observatory.protection import Published
 
 # Dimensions each dataset can be grouped by ("total" is the single all-rows cell).
@@ -21,12 +22,8 @@ DATASET_DIMENSIONS: dict[str, tuple[str, ...]] = {
     "training": ("total", "year", "branch", "region", "occupation", "family", "sex", "age_band",
                  "employer_size", "scheme", "certification"),
 }
-# Filters each dataset honours (vacancies carry no person, so no sex or age).
-DATASET_FILTERS: dict[str, frozenset[str]] = {
-    "employees": frozenset({"branches", "regions", "occupations", "sex", "age_bands", "employer_sizes"}),
-    "vacancies": frozenset({"branches", "regions", "occupations", "employer_sizes"}),
-    "training": frozenset({"branches", "regions", "occupations", "sex", "age_bands", "employer_sizes"}),
-}
+# Filters each dataset honours (observatory/filters.py: vacancies carry no person, so no sex or age).
+DATASET_FILTERS: dict[str, frozenset[str]] = {dataset: dataset_filters(dataset) for dataset in DATASET_DIMENSIONS}
 
 # A measure's published values from the published cells of its queries (NaN: secret).
 Compute = Callable[[dict[str, Published]], np.ndarray]

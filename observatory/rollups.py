@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from observatory.filters import occupations_of_families
+from observatory.filters import CODE_FILTERS, FILTERS, OCCUPATIONS, occupations_of_families
 
-# Columns every rollup keeps (an employer's attributes and the year).
-EMPLOYER_DIMENSIONS: tuple[str, ...] = ("year", "branch", "region", "employer_size", "total")
+# Columns every rollup keeps (an employer's attributes and the year: observatory/filters.py).
+EMPLOYER_DIMENSIONS: tuple[str, ...] = (*(f.column for f in FILTERS if f.level == "employer"), "total")
 # Person columns the filters act on; a rollup without one holds '*' there.
-PERSON_COLUMNS: tuple[str, ...] = ("occupation", "family", "sex", "age_band")
+PERSON_COLUMNS: tuple[str, ...] = tuple(f.column for f in CODE_FILTERS if f.level == "person")
 GROUP: tuple[str, ...] = PERSON_COLUMNS
 # Columns of a training action: a trainee may have several values, so a rollup keeping one serves
 # only requests broken down by it (summing its rows over values would count a person twice).
@@ -28,9 +28,8 @@ ACTION_COLUMNS: frozenset[str] = frozenset({"scheme", "certification"})
 # Kept columns in the order rows are sorted by (a family's occupations side by side).
 SORT_PRIORITY: tuple[str, ...] = ("family", "occupation", "age_band", "age5", "sex", "contract", "scheme",
                                    "certification", "month")
-# Filter parameter of each filterable column.
-FILTER_OF: dict[str, str] = {"occupation": "occupations", "family": "families", "sex": "sexes",
-                             "age_band": "age_bands"}
+# Filter parameter of each person column.
+FILTER_OF: dict[str, str] = {f.column: f.sql_parameter for f in CODE_FILTERS if f.level == "person"}
 # Named counts query -> the fragments that give its per-employer rows from the microdata.
 MICRODATA: dict[str, dict[str, str]] = {
     "employees_counts": {"per_employer": "employees_per_employer"},
@@ -181,8 +180,8 @@ def usable(query: str, rollup: Rollup, persons_exact: bool, parameters: Mapping[
 def needed_columns(dims: tuple[str, ...], parameters: Mapping[str, object]) -> frozenset[str]:
     """Columns beside the employer's that the request groups or filters on."""
     needed = set(dims) - set(EMPLOYER_DIMENSIONS)
-    for column in ("family", "sex", "age_band"):
-        if parameters[FILTER_OF[column]]:
+    for column in FILTER_OF:
+        if column != OCCUPATIONS.column and parameters[FILTER_OF[column]]:
             needed.add(column)
     occupations = set(parameters["occupations"])  # type: ignore[arg-type]
     families = tuple(parameters["families"])  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from observatory.filters import CODE_FILTERS, FAMILIES
 from observatory.warehouse import Warehouse
 
 # Quantile column of employees_pay -> probability.
@@ -46,9 +47,9 @@ INDEXES: dict[str, Index] = {
 # branch more than on anything else. At full scale the pay's copy costs 160 MB and 0.6 s at load
 # (0.5 -> 1.1 s); a branch's ten-year median trend then takes 0.1-3 ms instead of 8-28.
 BY_BRANCH = "branch"
-# Filter parameter (as Filters.sql_parameters names it) -> column it restricts.
-FILTER_COLUMNS: dict[str, str] = {"branches": "branch", "regions": "region", "occupations": "occupation",
-                                  "sexes": "sex", "age_bands": "age_band", "sizes": "employer_size"}
+# Filter parameter (as Filters.sql_parameters names it) -> column it restricts; a family's through
+# its occupations (the occupations parameter holds them).
+FILTER_COLUMNS: dict[str, str] = {f.sql_parameter: f.column for f in CODE_FILTERS if f is not FAMILIES}
 
 
 class SortedValues:

@@ -21,14 +21,15 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from observatory import reference, rollups
+from observatory import filters, reference, rollups
 from observatory.deadlines import DEADLINES
+from observatory.filters import CODE_FILTERS
 from observatory.snapshots import Snapshot
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
 # Bump when queries/build/ changes: databases of an older layout are rebuilt on open.
-DATABASE_VERSION = 27
+DATABASE_VERSION = 28
 # Columns of the sorted values (build_sorted_values) per dataset, stored as enums; the rollups'
 # dimensions (rollups.ENUM_COLUMNS) are too: one enum type per dataset column serves both.
 SORTED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -79,18 +80,27 @@ def load_query(name: str) -> str:
     return text
 
 
+# The arguments of every filtered_* macro call, in the macros' order: the period, then one list
+# per filter (observatory/filters.py).
+FILTER_ARGUMENTS: tuple[str, ...] = ("$year_from", "$year_to", *(f"${f.sql_parameter}" for f in CODE_FILTERS))
+
+
 def render(name: str, identifiers: dict[str, list[str]], allowed: frozenset[str],
-           fragments: dict[str, str] | None = None) -> str:
-    """Fill `{placeholders}` with identifier lists taken only from `allowed` (never values), or
-    with the text of another named query (`fragments`: placeholder -> query name)."""
+           fragments: dict[str, str] | None = None, texts: dict[str, str] | None = None) -> str:
+    """Fill `{placeholders}` with identifier lists taken only from `allowed` (never values), with
+    the text of another named query (`fragments`: placeholder -> query name), or with text the
+    caller rendered from named queries (`texts`). `{filter_arguments}` is always filled: the
+    macros' parameters, from the filters' declaration."""
     for values in identifiers.values():
         for identifier in values:
             if identifier not in allowed:
                 raise QueryError(f"identifiant non autorisé : {identifier!r}")
+    identifiers = {"filter_arguments": list(FILTER_ARGUMENTS), **identifiers}
     text = load_query(name)
     for key, fragment in (fragments or {}).items():
-        body = "\n".join(line for line in load_query(fragment).splitlines() if not line.startswith("--"))
-        text = text.replace("{" + key + "}", body.strip())
+        text = text.replace("{" + key + "}", _body(load_query(fragment)))
+    for key, rendered in (texts or {}).items():
+        text = text.replace("{" + key + "}", rendered)
 
     def substitute(match: re.Match[str]) -> str:
         key = match.group(1)
@@ -98,6 +108,23 @@ def render(name: str, identifiers: dict[str, list[str]], allowed: frozenset[str]
             raise QueryError(f"paramètre de gabarit manquant : {key}")
         return ", ".join(identifiers[key])
     return _PLACEHOLDER.sub(substitute, text)
+
+
+def _body(text: str) -> str:
+    """A named query's text without its comment lines (to splice into another)."""
+    return "\n".join(line for line in text.splitlines() if not line.startswith("--")).strip()
+
+
+def filter_macro(table: str, columns: frozenset[str], condition: str) -> str:
+    """The filtered_{table} macro of a dataset or a rollup (`condition`: build/filter_condition or
+    build/rollup_filter_condition), one condition per declared filter."""
+    conditions = "\n".join(
+        _body(render(condition, {"parameter": [f.sql_parameter], "column": [f.column]},
+                     frozenset([f.sql_parameter, f.column])))
+        for f in CODE_FILTERS if f.column in columns)
+    parameters = [f.sql_parameter for f in CODE_FILTERS]
+    return render("build/build_filters", {"table": [table], "filter_parameters": parameters},
+                  frozenset([table, *parameters]), texts={"conditions": conditions})
 
 
 def _statements(text: str) -> list[str]:
@@ -146,8 +173,9 @@ def _build_into(folder: Path, target: Path) -> None:
         _build_enums(con)
         for statement in _statements(load_query("build/build_sorted_values")):
             con.execute(statement)
-        for statement in _statements(load_query("build/build_filters")):
-            con.execute(statement)
+        for dataset in ("employees", "vacancies", "training"):
+            columns = frozenset(f.column for f in CODE_FILTERS if dataset in f.datasets)
+            con.execute(filter_macro(dataset, columns, "build/filter_condition"))
         _build_rollups(con)
         exact = bool(con.execute(load_query("build/training_persons_check")).fetchone()[0])
         con.execute("CREATE TABLE warehouse_meta AS SELECT $version AS version, $exact AS persons_rollup_exact",
@@ -162,8 +190,7 @@ def _build_rollups(con: duckdb.DuckDBPyConnection) -> None:
     rows, or summed from a finer rollup; created empty, retyped (dimensions as enums, counts as
     INTEGER: build_rollup_retype says why), then filled; filter columns a rollup does not keep
     hold '*'."""
-    open_filters = {"year_from": 0, "year_to": 9999, "branches": [], "regions": [], "occupations": [],
-                    "families": [], "sexes": [], "age_bands": [], "sizes": []}
+    open_filters = filters.open_parameters()
 
     def execute(text: str) -> None:
         for statement in _statements(text):
@@ -179,6 +206,8 @@ def _build_rollups(con: duckdb.DuckDBPyConnection) -> None:
             identifiers["rollup"] = [rollup.parent]
         allowed = frozenset([*dims, rollup.table, "employer_id", *identifiers.get("rollup", [])])
         execute(render("build/build_rollup_table", identifiers, allowed, fragments))
+        every_column = frozenset(f.column for f in CODE_FILTERS)  # those it does not keep hold '*'
+        execute(filter_macro(rollup.table, every_column, "build/rollup_filter_condition"))
         counts = [f'"{row[0]}"' for row in
                   con.execute(load_query("build/rollup_count_columns"), {"table": rollup.table}).fetchall()]
         changes = [*((column, _enum_type(rollup.dataset, column)) for column in rollup.enum_columns()),

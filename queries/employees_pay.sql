@@ -8,7 +8,7 @@
 -- sorted pay (observatory/sorted_values.py, sorted_pay.sql): an exact quantile is a position
 -- in sorted values, which no sum over employers can give. The sums are perturbed and the counts
 -- published by observatory/protection.py, never here.
--- Params: the filter parameters of filtered_employees ($year_from ... $sizes).
+-- Params: the filter parameters of filtered_employees ({filter_arguments}).
 -- Returns: {dims}; persons, persons_employers, persons_top (everyone present); for each count X
 -- in (n = the paid, near_smic = the paid below 1.1 SMIC of the year, women and men = the paid of
 -- each sex): X, X_employers (employers with X > 0), X_top (largest employer's X), X_key (cell

@@ -6,7 +6,7 @@
 -- pay (all, women, men) that means are made of with their largest pay (the scale of their
 -- noise, observatory/secrecy.py), and the sum of the year's SMIC. Every measure is a sum or a
 -- maximum (the *_max columns), so rollups can add them up.
--- Params: the filter parameters of filtered_employees ($year_from ... $sizes).
+-- Params: the filter parameters of filtered_employees ({filter_arguments}).
 SELECT {dims}, employer_id,
     count(*) AS n,                              sum(rkey) AS n_key,
     count_if(sex = 'F') AS women,       sum(rkey * (sex = 'F')::INTEGER) AS women_key,
@@ -32,7 +32,7 @@ FROM (
     SELECT e.*, s.monthly_gross AS smic_monthly,
         e.contract NOT IN ('apprentissage', 'contrat_pro') AS paid,
         e.gross_monthly_fte < 1.1 * s.monthly_gross AS near_smic
-    FROM filtered_employees($year_from, $year_to, $branches, $regions, $occupations, $sexes, $age_bands, $sizes) AS e
+    FROM filtered_employees({filter_arguments}) AS e
     LEFT JOIN smic AS s USING (year)
 )
 GROUP BY {dims}, employer_id

@@ -2,7 +2,7 @@
 -- training actions started in the year.
 -- The per_employer placeholder takes the text of training_per_employer (microdata) or of
 -- rollup_rows / rollup_rows_group (same rows from a rollup, fewer to read: observatory/rollups.py).
--- Params: the filter parameters of filtered_training ($year_from ... $sizes).
+-- Params: the filter parameters of filtered_training ({filter_arguments}).
 -- Returns: {dims}, for each count X in (n = trainees, alternance = distinct persons entering
 -- apprentissage, contrat_pro or Pro-A): X, X_employers, X_top, X_key; actions, hours, cost,
 -- and a trainee's largest hours and cost (hours_max, cost_max).

@@ -4,7 +4,7 @@
 -- trainees distinct), and the sums of hours and costs with a trainee's largest (the scale of
 -- their noise, observatory/secrecy.py). The rollups are built from these rows
 -- (observatory/rollups.py).
--- Params: the filter parameters of filtered_training ($year_from ... $sizes).
+-- Params: the filter parameters of filtered_training ({filter_arguments}).
 WITH per_person AS (
     {per_person}
 )

@@ -5,7 +5,7 @@
 -- sorted_delays.sql). Only the counts a measure reads are aggregated ($counts among n = openings,
 -- unfilled = not filled by 31/12 of the posting year and not withdrawn, difficult, withdrawn,
 -- filled).
--- Params: the filter parameters of filtered_vacancies ($year_from ... $sizes), $counts.
+-- Params: the filter parameters of filtered_vacancies ({filter_arguments}), $counts.
 -- Returns: {dims}, for each count X of $counts: X, X_employers, X_top, X_key.
 -- The columns are named by the $counts list itself: a lambda testing every column bound 12 %
 -- slower.

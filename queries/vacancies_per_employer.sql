@@ -1,7 +1,7 @@
 -- vacancies_per_employer: fragment of vacancies_counts (not run alone), and the rows the
 -- vacancies' rollups are built from: for each (cell of {dims}, employer) from the microdata,
 -- the openings posted in the year and their outcome, each count with its cell key.
--- Params: the filter parameters of filtered_vacancies ($year_from ... $sizes).
+-- Params: the filter parameters of filtered_vacancies ({filter_arguments}).
 SELECT {dims}, employer_id,
     count(*) AS n,                                   sum(rkey) AS n_key,
     count_if(is_unfilled) AS unfilled,       sum(rkey * (is_unfilled)::INTEGER) AS unfilled_key,
@@ -12,6 +12,6 @@ FROM (
     SELECT *,
         (NOT withdrawn_unfilled AND (filled_on IS NULL OR filled_on > make_date(year, 12, 31))) AS is_unfilled,
         (filled_on IS NOT NULL) AS is_filled
-    FROM filtered_vacancies($year_from, $year_to, $branches, $regions, $occupations, $sexes, $age_bands, $sizes)
+    FROM filtered_vacancies({filter_arguments})
 )
 GROUP BY {dims}, employer_id

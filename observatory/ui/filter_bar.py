@@ -9,12 +9,13 @@ widget state that names no code (a forged message) is dropped like a bad URL val
 from __future__ import annotations
 
 import threading
+from functools import partial
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
 from observatory import reference
-from observatory.filters import PAGE_KEYS, URL_KEYS, Filters, from_query
+from observatory.filters import CODE_FILTERS, FILTERS, PAGE_KEYS, YEAR, Filters, from_query
 
 WIDGET_PREFIX = "filtre_"
 ALL_YEARS = tuple(str(y) for y in reversed(reference.YEARS))
@@ -50,24 +51,25 @@ def _set_url(values: dict[str, list[str]]) -> None:
 def _write_url() -> None:
     """Widget change: rebuild the URL from the widgets' values."""
     values: dict[str, list[str]] = {}
-    for key, (_attribute, _codes, many) in URL_KEYS.items():
-        state = st.session_state.get(WIDGET_PREFIX + key)
+    for declared in FILTERS:
+        state = st.session_state.get(WIDGET_PREFIX + declared.url_key)
         if state in (None, "", []):
             continue
-        values[key] = list(state) if many else [str(state)]
-    if values.get("annee") == [ALL_YEARS[0]]:
-        values.pop("annee")  # the latest year is the default: keep links short
+        values[declared.url_key] = list(state) if declared.several else [str(state)]
+    if values.get(YEAR.url_key) == [ALL_YEARS[0]]:
+        values.pop(YEAR.url_key)  # the latest year is the default: keep links short
     _set_url(values)
 
 
 def _sync_widgets(selection: Filters) -> None:
     """Put the URL's selection into the widgets when the URL changed outside them."""
     wanted = selection.without_notices().to_query()
-    for key, (_attribute, _codes, many) in URL_KEYS.items():
-        value = wanted.get(key, [])
-        if key == "annee" and not value:
+    for declared in FILTERS:
+        value = wanted.get(declared.url_key, [])
+        if declared is YEAR and not value:
             value = [ALL_YEARS[0]]
-        st.session_state[WIDGET_PREFIX + key] = list(value) if many else (value[0] if value else None)
+        st.session_state[WIDGET_PREFIX + declared.url_key] = list(value) if declared.several else \
+            (value[0] if value else None)
 
 
 def render(page: str) -> Filters:
@@ -83,20 +85,12 @@ def render(page: str) -> Filters:
     st.session_state["_filtre_selection"] = selection.without_notices()
     bar = st.sidebar
     bar.header("Filtres")
-    bar.selectbox("Année", ALL_YEARS, key=WIDGET_PREFIX + "annee", on_change=_write_url)
-    for key, name, label in (("branche", "branch", "Branches"), ("region", "region", "Régions"),
-                             ("famille", "family", "Familles de métiers")):
-        labels = _labels(name)
-        bar.multiselect(label, list(labels), format_func=_label_of(labels), key=WIDGET_PREFIX + key,
-                        on_change=_write_url, placeholder="Toutes")
-    sexes = _labels("sex")
-    bar.selectbox("Sexe", list(sexes), format_func=_label_of(sexes), index=None, key=WIDGET_PREFIX + "sexe",
-                  on_change=_write_url, placeholder="Les deux")
-    for key, name, label in (("age", "age_band", "Tranches d'âge"),
-                             ("taille", "employer_size", "Taille de structure")):
-        labels = _labels(name)
-        bar.multiselect(label, list(labels), format_func=_label_of(labels), key=WIDGET_PREFIX + key,
-                        on_change=_write_url, placeholder="Toutes")
+    bar.selectbox(YEAR.title, ALL_YEARS, key=WIDGET_PREFIX + YEAR.url_key, on_change=_write_url)
+    for declared in (f for f in CODE_FILTERS if f.in_sidebar):
+        labels = _labels(declared.code_list)
+        widget = bar.multiselect if declared.several else partial(bar.selectbox, index=None)
+        widget(declared.title, list(labels), format_func=_label_of(labels), key=WIDGET_PREFIX + declared.url_key,
+               on_change=_write_url, placeholder=declared.none_chosen)
     bar.button("Réinitialiser", on_click=_reset, width="stretch")
     # Filled once the page has run (fill_share_link): the page checks its own choices first.
     _run.share = bar.popover("Copier le lien de cette vue", width="stretch")

@@ -16,13 +16,11 @@ from observatory import charts, indicators
 from observatory.cards import ChartCard, DataTable, describe_filters, file_stem, source_line
 from observatory.charts import Frame
 from observatory.contracts import CONTRACTS
-from observatory.filters import URL_KEYS, Filters
+from observatory.filters import FILTERS, Filters
 from observatory.tables import DIMENSION_LABELS, ProtectedTable, TableBuilder, dimension_labels
 from observatory.views import common
 
 ORDERED = frozenset({"year", "age_band", "employer_size", "month"})  # shown in their own order
-CLI_OPTIONS = {"annee": "--year", "branche": "--branch", "region": "--region", "metier": "--occupation",
-               "famille": "--family", "sexe": "--sex", "age": "--age-band", "taille": "--employer-size"}
 
 
 def datasets() -> dict[str, str]:
@@ -77,9 +75,9 @@ def cli_command(dataset: str, dims: tuple[str, ...], measure_code: str, filters:
         parts += ["--by", ",".join(dims)]
     query = filters.without_notices().to_query()
     query.setdefault("annee", [str(filters.effective_year)])
-    for key in URL_KEYS:
-        for value in query.get(key, []):
-            parts += [CLI_OPTIONS[key], value]
+    for declared in FILTERS:
+        for value in query.get(declared.url_key, []):
+            parts += [declared.cli_flag, value]
     return " ".join(shlex.quote(part) for part in parts)
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from observatory import reference, secrecy
 from observatory.cards import PageContent
-from observatory.filters import Filters
+from observatory.filters import FILTERS, Filters
 from observatory.tables import TableBuilder
 from observatory.tables.shared_cache import SharedCache
 
@@ -23,9 +23,6 @@ def page_content(page: Hashable, builder: TableBuilder, filters: Filters,
     return CONTENTS.get_or_compute([key], lambda: build(builder, filters))  # type: ignore[return-value]
 
 
-# Single-value filters warmed after the default views, in the order visitors reach for them.
-WARMED_FILTERS = (("branch", "branches"), ("region", "regions"), ("sex", "sex"), ("family", "families"),
-                  ("age_band", "age_bands"), ("employer_size", "employer_sizes"))
 
 
 def warm_selections() -> list[Filters]:
@@ -33,9 +30,9 @@ def warm_selections() -> list[Filters]:
     employer size on the latest year: what most visits are (a link to one branch or region)."""
     selections = [Filters(year=year) for year in (None, *reversed(reference.YEARS[:-1]))]
     lists = reference.code_lists()
-    for dimension, attribute in WARMED_FILTERS:
-        for code in lists[dimension].labels:
-            selections.append(replace(Filters(), **{attribute: code if attribute == "sex" else (code,)}))
+    for declared in (f for f in FILTERS if f.warmed):
+        for code in lists[declared.code_list].labels:
+            selections.append(replace(Filters(), **{declared.attribute: (code,) if declared.several else code}))
     return selections
 
 
