@@ -17,8 +17,10 @@ PIP_INSTALL = $(BIN)/python -m pip install --quiet --require-hashes --only-binar
 UV_COMPILE = UV_CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/uv pip compile --quiet --generate-hashes \
 	--python-version 3.11 --python-platform x86_64-unknown-linux-gnu
 
+# Python 3.11's venv comes with an old setuptools: nothing here uses it, and it is in no lock.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip uninstall --quiet --yes setuptools
 
 $(VENV)/.installed: requirements.lock $(BIN)/python
 	$(PIP_INSTALL) -r requirements.lock
