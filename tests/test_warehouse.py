@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+import threading
+import time
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from observatory import rollups
+from observatory import rollups, snapshots
 from observatory import warehouse as wh
-from observatory.warehouse import QueryError, QueryTimeout, Warehouse
+from observatory.warehouse import Limits, QueryError, QueryTimeout, Warehouse
+
+CROSS_JOIN = "SELECT count(*) FROM range(1000000000) a, range(1000000000) b"  # 10^18 rows: hours
 
 
 @pytest.mark.parametrize("sql", [
@@ -45,6 +51,9 @@ def test_writes_are_refused(warehouse: Warehouse, sql: str) -> None:
     "SET threads = 64",
     "SET memory_limit = '100GB'",
     "SET lock_configuration = false",
+    "SET max_execution_time = 0",
+    "SET SESSION max_execution_time = 0",
+    "RESET max_execution_time",
 ])
 def test_settings_are_locked(warehouse: Warehouse, sql: str) -> None:
     with pytest.raises(QueryError):
@@ -65,10 +74,41 @@ def test_a_query_runs_on_one_thread(warehouse: Warehouse) -> None:
     assert warehouse.run("SELECT current_setting('threads') AS n")["n"][0] == 1
 
 
-def test_slow_query_is_interrupted(warehouse: Warehouse) -> None:
-    with pytest.raises(QueryTimeout):
-        warehouse.run("SELECT count(*) FROM range(1000000000) a, range(1000000000) b", timeout_s=0.5)
-    assert warehouse.run("SELECT 1 AS one")["one"][0] == 1
+def _own_warehouse(tmp_path: Path, snapshot: snapshots.Snapshot, limits: Limits | None = None) -> Warehouse:
+    """A warehouse of its own over a copy of the snapshot (DuckDB keeps one configuration per file)."""
+    shutil.copytree(snapshot.path, tmp_path / "snapshots" / snapshot.id)
+    return Warehouse(snapshots.load(snapshot.id, tmp_path), limits or Limits())
+
+
+def test_the_time_limit_is_duckdb_s_own_for_every_query(warehouse: Warehouse) -> None:
+    assert warehouse.run("SELECT current_setting('max_execution_time') AS ms")["ms"][0] == 20_000
+
+
+def test_slow_queries_are_interrupted_at_the_limit_and_reported(tmp_path, snapshot) -> None:
+    """Two slow queries side by side, each on its own cursor, both stopped after about their
+    limit with the French message; the warehouse answers afterwards."""
+    fresh = _own_warehouse(tmp_path, snapshot, Limits(timeout_s=1.0))
+    outcomes: list[tuple[str, float]] = []
+
+    def slow() -> None:
+        started = time.monotonic()
+        try:
+            fresh.run(CROSS_JOIN)
+        except QueryTimeout as error:
+            outcomes.append((str(error), time.monotonic() - started))
+
+    try:
+        assert fresh.run("SELECT current_setting('max_execution_time') AS ms")["ms"][0] == 1000
+        threads = [threading.Thread(target=slow, daemon=True) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert [message for message, _ in outcomes] == ["requête interrompue après 1 s"] * 2
+        assert all(1.0 <= elapsed < 15 for _, elapsed in outcomes), outcomes
+        assert fresh.run("SELECT count(*) AS n FROM employees")["n"][0] > 0
+    finally:
+        fresh.close()
 
 
 def test_identifiers_only_from_the_allow_list() -> None:
@@ -324,12 +364,7 @@ def test_a_counts_query_aggregates_only_what_the_measure_reads(warehouse: Wareho
 def test_loading_the_tables_brings_the_database_into_memory(tmp_path, snapshot) -> None:
     """What the app's start does before the first visitors: every table read once, so that
     most of the database file sits in DuckDB's buffer pool, and a second load reads no more."""
-    import shutil
-
-    from observatory import snapshots
-
-    shutil.copytree(snapshot.path, tmp_path / "snapshots" / snapshot.id)
-    fresh = Warehouse(snapshots.load(snapshot.id, tmp_path))
+    fresh = _own_warehouse(tmp_path, snapshot)
     memory = "SELECT memory_usage_bytes AS bytes FROM duckdb_memory() WHERE tag = 'BASE_TABLE'"
     try:
         before = int(fresh.run(memory)["bytes"][0])
