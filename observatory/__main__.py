@@ -252,7 +252,7 @@ def command_table(args: argparse.Namespace) -> int:
     except QueryError as error:
         return _fail(f"requête en échec ({error})", EXIT_REFUSED)
     # The warehouse is the process-wide one (shared with any caller in the same process): not closed here.
-    frame = table.published()
+    frame = table.frame_copy()
     for note in table.notes:
         print(f"Note : {note}", file=sys.stderr)
     if args.format == "json":

@@ -208,12 +208,12 @@ def from_query(params: Mapping[str, Sequence[str] | str], page: str | None = Non
 
 def _quoted(texts: list[str], one: str, several: str) -> str:
     """`one : « x »`, or `several : « x », « y », « z » et 7 autre(s)`."""
-    quoted = ", ".join(f"« {_shorten(text)} »" for text in texts[:MAX_QUOTED])
+    quoted = ", ".join(f"« {shortened(text)} »" for text in texts[:MAX_QUOTED])
     more = f" et {len(texts) - MAX_QUOTED} autre(s)" if len(texts) > MAX_QUOTED else ""
     return f"{one if len(texts) == 1 else several} : {quoted}{more}"
 
 
-def _shorten(text: str, limit: int = 30) -> str:
+def shortened(text: str, limit: int = 30) -> str:
     """A safe excerpt of a rejected value for a notice (no markup, bounded length)."""
     cleaned = "".join(ch if ch.isprintable() else "?" for ch in text)
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"

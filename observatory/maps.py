@@ -16,7 +16,6 @@ shape of France, on the same colour scale and just as clickable.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,9 +28,8 @@ from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
 from observatory import charts, reference, secrecy
 from observatory import formatting as fmt
 from observatory.charts import SECRET_GREY, Frame
-
-Ring = np.ndarray  # (n, 2) lon, lat; closed (first point == last point)
-Polygon = list[Ring]  # outer ring, then holes
+from observatory.sources import geo
+from observatory.sources.geo import Polygon, Ring
 
 # Sequential "Blues" without its two near-white steps: the lightest value must stand out from the
 # white background and from the light grey of the regions without data.
@@ -65,13 +63,6 @@ GEO = {"visible": False, "projection": {"type": "mercator"}, "lonaxis": {"range"
 WORDS = {"secret": "secret", "absent": "pas de donnée"}
 
 
-class MapDataError(ValueError):
-    """A region outline file that cannot be drawn; the message (French) says which file and why."""
-
-    def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(f"Contours des régions ({path.name}) : {problem}")
-
-
 # --- Loading ---------------------------------------------------------------------------------
 
 
@@ -79,75 +70,17 @@ def load_boundaries(path: Path | None) -> dict | None:
     """The region outlines ready for `region_map`: validated, DROM moved into insets, simplified.
 
     None when there is no file (offline, no mirror): the page then draws the tile grid. A file
-    that exists but is broken raises MapDataError rather than drawing a wrong map."""
+    that exists but is broken raises SourceError (sources/geo.py) rather than drawing a wrong map."""
     if path is None or not path.is_file():
         return None
-    regions = _validated(path, _read(path))
+    regions = geo.region_outlines(path)
     names = dict(zip(reference.regions()["code"], reference.regions()["label"], strict=True))
     boxes = inset_boxes()
     features = []
-    for code, polygons in regions.items():
+    for code, polygons in ((code, region.polygons) for code, region in regions.items()):
         placed = _into_box(polygons, boxes[code]) if code in boxes else polygons
         features.append(_feature(code, names[code], _simplified(placed)))
     return {"type": "FeatureCollection", "features": features}
-
-
-def _read(path: Path) -> object:
-    try:
-        return json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise MapDataError(path, f"encodage invalide à l'octet {error.start} (UTF-8 attendu)") from error
-    except json.JSONDecodeError as error:
-        raise MapDataError(path, f"JSON invalide ou tronqué (ligne {error.lineno}, colonne {error.colno})") from error
-
-
-def _validated(path: Path, document: object) -> dict[str, list[Polygon]]:
-    """Each region code -> its polygons; every one of the 18 regions exactly once."""
-    features = document.get("features") if isinstance(document, dict) else None
-    if not isinstance(document, dict) or document.get("type") != "FeatureCollection" or not isinstance(features, list):
-        raise MapDataError(path, "FeatureCollection GeoJSON attendue")
-    known = set(reference.regions()["code"])
-    regions: dict[str, list[Polygon]] = {}
-    for position, feature in enumerate(features, start=1):
-        properties = feature.get("properties") if isinstance(feature, dict) else None
-        code = properties.get("code") if isinstance(properties, dict) else None
-        if code not in known:
-            raise MapDataError(path, f"entité {position} : code de région INSEE inconnu ({code!r}) "
-                                     "dans properties.code")
-        if code in regions:
-            raise MapDataError(path, f"entité {position} : région {code} en double")
-        regions[code] = _polygons(path, f"entité {position} (région {code})", feature.get("geometry"))
-    missing = sorted(known - set(regions))
-    if missing:
-        raise MapDataError(path, f"régions manquantes : {', '.join(missing)} ({len(features)} entités au lieu de 18)")
-    return regions
-
-
-def _polygons(path: Path, where: str, geometry: object) -> list[Polygon]:
-    kind = geometry.get("type") if isinstance(geometry, dict) else None
-    if kind not in ("Polygon", "MultiPolygon"):
-        raise MapDataError(path, f"{where} : géométrie Polygon ou MultiPolygon attendue")
-    coordinates = geometry.get("coordinates")
-    try:
-        polygons = [[_ring(ring) for ring in polygon]
-                    for polygon in (coordinates if kind == "MultiPolygon" else [coordinates])]
-    except (TypeError, ValueError) as error:
-        raise MapDataError(path, f"{where} : coordonnées mal formées") from error
-    if not polygons or not all(polygons):
-        raise MapDataError(path, f"{where} : géométrie vide")
-    points = np.concatenate([ring for polygon in polygons for ring in polygon])
-    if (np.abs(points[:, 0]) > 180).any() or (np.abs(points[:, 1]) > 90).any():
-        raise MapDataError(path, f"{where} : coordonnées hors des bornes longitude/latitude (WGS84 attendu)")
-    return polygons
-
-
-def _ring(positions: object) -> Ring:
-    """A closed ring of at least three distinct positions; ValueError otherwise."""
-    ring = np.asarray(positions, dtype=float)
-    if ring.ndim != 2 or ring.shape[0] < 4 or ring.shape[1] < 2 or not np.isfinite(ring[:, :2]).all():
-        raise ValueError("not a ring")
-    ring = ring[:, :2]
-    return ring if (ring[0] == ring[-1]).all() else np.vstack([ring, ring[:1]])
 
 
 # --- DROM insets ------------------------------------------------------------------------------

@@ -31,7 +31,6 @@ AGE5_BANDS: dict[str, str] = {
     "65_plus": "65 ans ou plus",
 }
 # Lower bound of each age band, in the order above (used by SQL and by pandas checks alike).
-AGE_BAND_LOWER: dict[str, int] = {"moins_25": 0, "25_34": 25, "35_44": 35, "45_54": 45, "55_plus": 55}
 EMPLOYER_SIZES: dict[str, str] = {
     "1-9": "1 à 9 salariés",
     "10-49": "10 à 49 salariés",
@@ -45,9 +44,6 @@ CONTRACTS: dict[str, str] = {
     "contrat_pro": "Contrat de professionnalisation",
     "insertion": "Contrat d'insertion (CDDI, PEC)",
 }
-# Contracts excluded from pay statistics (INSEE convention): paid a legal share of the SMIC.
-PAY_EXCLUDED_CONTRACTS: tuple[str, ...] = ("apprentissage", "contrat_pro")
-ALTERNANCE_SCHEMES: tuple[str, ...] = ("apprentissage", "contrat_pro", "pro_a")
 
 
 def _read(name: str) -> pd.DataFrame:

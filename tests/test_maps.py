@@ -16,6 +16,7 @@ import pytest
 from observatory import formatting as fmt
 from observatory import maps, reference
 from observatory.charts import SECRET_GREY, Frame
+from observatory.sources.base import SourceError
 
 MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "france-regions-avec-outre-mer.geojson"
 CODES = set(reference.regions()["code"])
@@ -164,7 +165,7 @@ def damaged(kind: str) -> str:
 def test_a_broken_file_is_refused_in_french(tmp_path: Path, kind: str, words: str) -> None:
     path = tmp_path / "regions.geojson"
     path.write_text(damaged(kind), encoding="utf-8")
-    with pytest.raises(maps.MapDataError, match="Contours des régions") as error:
+    with pytest.raises(SourceError, match=r"regions\.geojson") as error:
         maps.load_boundaries(path)
     assert words in str(error.value) and "regions.geojson" in str(error.value)
 

@@ -8,10 +8,10 @@ positions, thousands of kilometres from the metropole).
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -28,23 +28,47 @@ SCHEMA = pa.schema([
 ])
 
 
+Ring = np.ndarray  # (n, 2) lon, lat; closed (first point == last point)
+Polygon = list[Ring]  # outer ring, then holes
+
+
+@dataclass(frozen=True)
+class Region:
+    label: str
+    polygons: list[Polygon]
+
+
 def parse(path: Path) -> ParsedSource:
+    regions = region_outlines(path)
+    boxes = []
+    for code, region in regions.items():
+        points = np.concatenate([ring for polygon in region.polygons for ring in polygon])
+        boxes.append({"region": code, "label": region.label, "min_lon": points[:, 0].min(),
+                      "min_lat": points[:, 1].min(), "max_lon": points[:, 0].max(), "max_lat": points[:, 1].max()})
+    table = pd.DataFrame(boxes).sort_values("region")
+    return ParsedSource(
+        tables={"regions_geo": arrow_table(table, SCHEMA)}, files={"regions.geojson": path}, rows=len(regions)
+    )
+
+
+def region_outlines(path: Path) -> dict[str, Region]:
+    """Each region code -> its name and polygons, every one of the 18 regions exactly once; the
+    one check of an outline file, at download and before a map draws it (SourceError saying
+    which feature is wrong)."""
     document = read_json(path)
     features = document.get("features") if isinstance(document, dict) else None
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection" or not isinstance(features, list):
         raise SourceError(path, "FeatureCollection GeoJSON attendue")
-    boxes = [_region_box(path, position, feature) for position, feature in enumerate(features, start=1)]
-    codes = [box["region"] for box in boxes]
-    duplicated = sorted({code for code in codes if codes.count(code) > 1})
-    if duplicated:
-        raise SourceError(path, f"régions en double : {', '.join(duplicated)}")
-    missing = sorted(REGION_CODES - set(codes))
+    regions: dict[str, Region] = {}
+    for position, feature in enumerate(features, start=1):
+        code, region = _region(path, position, feature)
+        if code in regions:
+            raise SourceError(path, f"régions en double : {code}")
+        regions[code] = region
+    missing = sorted(REGION_CODES - set(regions))
     if missing:
         raise SourceError(path, f"régions manquantes : {', '.join(missing)} ({len(features)} entités au lieu de 18)")
-    table = pd.DataFrame(boxes).sort_values("region")
-    return ParsedSource(
-        tables={"regions_geo": arrow_table(table, SCHEMA)}, files={"regions.geojson": path}, rows=len(features)
-    )
+    return regions
 
 
 def read_json(path: Path) -> object:
@@ -59,8 +83,8 @@ def read_json(path: Path) -> object:
         raise SourceError(path, f"JSON invalide ou tronqué (ligne {error.lineno}, colonne {error.colno})") from error
 
 
-def _region_box(path: Path, position: int, feature: object) -> dict[str, object]:
-    """One feature -> its code, name and bounding box, or a SourceError saying which feature is wrong."""
+def _region(path: Path, position: int, feature: object) -> tuple[str, Region]:
+    """One feature -> its code, name and polygons, or a SourceError saying which feature is wrong."""
     properties = feature.get("properties") if isinstance(feature, dict) else None
     geometry = feature.get("geometry") if isinstance(feature, dict) else None
     code = properties.get("code") if isinstance(properties, dict) else None
@@ -70,32 +94,30 @@ def _region_box(path: Path, position: int, feature: object) -> dict[str, object]
         raise SourceError(path, f"{where} : code de région INSEE attendu dans properties.code")
     if not isinstance(label, str) or not label.strip():
         raise SourceError(path, f"{where} : nom attendu dans properties.nom")
-    if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES:
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if kind not in GEOMETRY_TYPES:
         raise SourceError(path, f"{where} : géométrie Polygon ou MultiPolygon attendue")
+    coordinates = geometry.get("coordinates")
     try:
-        positions = list(_positions(geometry["type"], geometry.get("coordinates")))
+        polygons = [[_ring(ring) for ring in polygon]
+                    for polygon in (coordinates if kind == "MultiPolygon" else [coordinates])]
     except (TypeError, ValueError) as error:
         raise SourceError(path, f"{where} : coordonnées mal formées") from error
-    if not positions:
+    if not polygons or not all(polygons):
         raise SourceError(path, f"{where} : géométrie vide")
-    lons = [lon for lon, _ in positions]
-    lats = [lat for _, lat in positions]
-    if not all(-180 <= lon <= 180 for lon in lons) or not all(-90 <= lat <= 90 for lat in lats):
+    points = np.concatenate([ring for polygon in polygons for ring in polygon])
+    if (np.abs(points[:, 0]) > 180).any() or (np.abs(points[:, 1]) > 90).any():
         raise SourceError(path, f"{where} : coordonnées hors des bornes longitude/latitude (WGS84 attendu)")
-    return {"region": code, "label": label.strip(), "min_lon": min(lons), "min_lat": min(lats),
-            "max_lon": max(lons), "max_lat": max(lats)}
+    return code, Region(label.strip(), polygons)
 
 
-def _positions(kind: str, coordinates: object) -> Iterator[tuple[float, float]]:
-    """Every (lon, lat) of a Polygon or MultiPolygon; ValueError on anything not a finite number pair."""
-    polygons = coordinates if kind == "MultiPolygon" else [coordinates]
-    for polygon in polygons:
-        for ring in polygon:
-            for point in ring:
-                lon, lat = float(point[0]), float(point[1])
-                if not (math.isfinite(lon) and math.isfinite(lat)):
-                    raise ValueError("non-finite coordinate")
-                yield lon, lat
+def _ring(positions: object) -> Ring:
+    """A closed ring of at least three distinct positions, finite; ValueError otherwise."""
+    ring = np.asarray(positions, dtype=float)
+    if ring.ndim != 2 or ring.shape[0] < 4 or ring.shape[1] < 2 or not np.isfinite(ring[:, :2]).all():
+        raise ValueError("not a ring")
+    ring = ring[:, :2]
+    return ring if (ring[0] == ring[-1]).all() else np.vstack([ring, ring[:1]])
 
 
 CONNECTOR = Connector(

@@ -68,8 +68,9 @@ class ProtectedTable:
     frame: pd.DataFrame  # dims (code + _label), value, status
     notes: tuple[str, ...] = field(default=())
 
-    def published(self) -> pd.DataFrame:
-        """The frame as exported: the value column is empty (not 0) for secret cells."""
+    def frame_copy(self) -> pd.DataFrame:
+        """A copy of the frame to change (the table itself is shared): the value column is
+        empty (not 0) for secret cells."""
         return self.frame.copy()
 
 
@@ -123,7 +124,7 @@ class TableBuilder:
     def build(self, dataset: str, dimensions: tuple[str, ...] | list[str], measure_code: str,
               filters: Filters | None = None) -> ProtectedTable:
         """The protected table of a request. A repeated request returns the same object, shared by
-        every caller: read `frame`, or take `published()` (a copy) to change anything."""
+        every caller: read `frame`, or take `frame_copy()` to change anything."""
         key = self._table_key(dataset, dimensions, measure_code, filters)
         _snapshot, _dataset, dims, _code, filters = key
         return self._tables.get_or_compute([key], lambda: self._build(dataset, dims, measure_code, filters))

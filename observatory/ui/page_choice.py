@@ -11,14 +11,9 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from observatory import formatting as fmt
-from observatory.filters import PAGE_KEYS
+from observatory.filters import PAGE_KEYS, shortened
 
 WIDGET_PREFIX = "choix_"
-
-
-def _shorten(text: str, limit: int = 30) -> str:
-    cleaned = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
 def from_url(key: str, options: Sequence[str], default: str, label: str) -> str:
@@ -29,7 +24,7 @@ def from_url(key: str, options: Sequence[str], default: str, label: str) -> str:
         return default
     if given[-1] in options:
         return given[-1]
-    st.warning(fmt.as_text(f"Valeur ignorée pour {label} : « {_shorten(given[-1])} » n'est pas un choix possible."))
+    st.warning(fmt.as_text(f"Valeur ignorée pour {label} : « {shortened(given[-1])} » n'est pas un choix possible."))
     st.query_params[key] = default
     return default
 

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from observatory import formatting as fmt
-from observatory import reference, snapshots
+from observatory import snapshots
 from observatory.contracts import CONTRACTS
 from observatory.filters import Filters
 from observatory.ui import filter_bar, hardening, resources
@@ -81,6 +81,3 @@ def selected_filters() -> Filters:
     value = st.session_state.get(FILTERS_KEY)
     return value if isinstance(value, Filters) else Filters()
 
-
-def latest_year() -> int:
-    return reference.YEARS[-1]

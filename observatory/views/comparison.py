@@ -51,7 +51,8 @@ class Line:
             return self.b - self.a
         return None if self.a == 0 else self.b / self.a - 1
 
-    def close(self) -> bool:
+    def is_close(self) -> bool:
+        """Whether the two values are too near to call either higher."""
         gap = self.gap
         return gap is not None and abs(gap) < (0.01 if self.unit == "share" else SMALL_GAP)
 
@@ -90,7 +91,7 @@ def _gap_text(line: Line) -> str:
 def _higher(line: Line, a_label: str, b_label: str) -> str:
     if line.gap is None:
         return ""
-    if line.close():
+    if line.is_close():
         return "proches"
     return b_label if line.gap > 0 else a_label
 
@@ -113,7 +114,7 @@ def compare(builder: TableBuilder, filters: Filters, kind: str, a: str, b: str) 
 
 def _sentences(lines: tuple[Line, ...], a_label: str, b_label: str) -> tuple[str, ...]:
     """The widest differences first, in words; close values said once together."""
-    apart = sorted((line for line in lines if line.gap is not None and not line.close()),
+    apart = sorted((line for line in lines if line.gap is not None and not line.is_close()),
                    key=lambda line: abs(line.gap if line.unit != "share" else line.gap * 5), reverse=True)
     written = []
     for line in apart[:4]:
@@ -121,7 +122,7 @@ def _sentences(lines: tuple[Line, ...], a_label: str, b_label: str) -> tuple[str
         high_value, low_value = (line.b, line.a) if line.gap > 0 else (line.a, line.b)
         written.append(f"{line.label} : {fmt.by_unit(high_value, line.unit)} pour {higher} contre "
                        f"{fmt.by_unit(low_value, line.unit)} pour {lower} ({_size(line, high_value, low_value)}).")
-    close = [_lowered(line.label) for line in lines if line.close()]
+    close = [_lowered(line.label) for line in lines if line.is_close()]
     if close:
         written.append(f"Valeurs proches ({', '.join(close)}).")
     secret = [_lowered(line.label) for line in lines if line.a is None or line.b is None]

@@ -57,7 +57,7 @@ class Exploration:
 
 def typed_export(table: ProtectedTable) -> pd.DataFrame:
     """Codes, labels, the value (null when secret) and its status, with the measure's name."""
-    frame = table.published()
+    frame = table.frame_copy()
     columns: dict[str, object] = {}
     for dimension in table.dimensions:
         if dimension == "total":

@@ -19,6 +19,7 @@ from observatory.cards import ChartCard, DataTable, Notice, PageContent, describ
 from observatory.charts import Frame
 from observatory.filters import Filters
 from observatory.snapshots import Snapshot
+from observatory.sources.base import SourceError
 from observatory.tables import TableBuilder
 from observatory.views.common import by_dimension, definition_of, guarded, published_total, sentences_from
 
@@ -47,7 +48,7 @@ def boundaries(snapshot: Snapshot) -> dict | None:
         return None
     try:
         return _boundaries_of(str(path))
-    except maps.MapDataError:
+    except SourceError:
         return None
 
 
