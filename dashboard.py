@@ -14,7 +14,7 @@ with resources.VISITS.running():  # the background warm-up waits meanwhile
     navigation = st.navigation(shell.pages())
     shell.render_frame(navigation.url_path)
     try:
-        navigation.run()
+        shell.run_page(navigation)
     finally:
         shell.finish_frame()
 COLLECTOR.after_rerun()  # the garbage collector's full passes between reruns, not in them

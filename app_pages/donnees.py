@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from observatory import secrecy
-from observatory.tables import TableRequestError
 from observatory.ui import card, resources, shell
 from observatory.views import explorer
-from observatory.warehouse import QueryError
 
 selection = shell.selected_filters()
 st.title("Données")
@@ -26,14 +23,8 @@ others = {"": "(aucune)", **{d: label for d, label in dimensions.items() if d !=
 second = choice[3].selectbox("Et par", list(others), format_func=others.get, key=f"donnees_et_{measure}_{first}")
 dims = (first, second) if second else (first,)
 
-try:
-    exploration = explorer.explore(resources.table_builder(), dataset, dims, measure, selection)
-except (TableRequestError, secrecy.PopulationTooSmall) as refused:
-    st.warning(getattr(refused, "message", str(refused)))
-    st.stop()
-except QueryError:
-    st.warning("Ce tableau n'a pas pu être calculé ; réessayez dans un instant.")
-    st.stop()
+# A refused or failed table: the frame's boundary says why (shell.run_page).
+exploration = explorer.explore(resources.table_builder(), dataset, dims, measure, selection)
 
 card.chart_card(exploration.card)
 stem = exploration.card.file_stem

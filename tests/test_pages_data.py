@@ -17,6 +17,7 @@ from observatory import formatting as fmt
 from observatory import indicators, reference, secrecy, snapshots
 from observatory.filters import Filters
 from observatory.views import explorer
+from observatory.warehouse import QueryError
 from tests.app_support import HOSTILE, run_page, values_of
 from tests.conftest import MIRROR
 
@@ -142,3 +143,21 @@ def test_sources_are_in_the_manifest_and_on_the_methodology_page(with_sources, m
     monkeypatch.setenv("OBSERVATORY_DATA_DIR", str(with_sources))
     text = "\n".join(m.value for m in run_page(METHODO, {}).markdown)
     assert "France Travail" in text and fmt.as_text("Enquête Besoins en main-d'œuvre 2024") in text
+
+
+@pytest.mark.parametrize(("raised", "shown"), [
+    (RuntimeError("boom"), "Cette page n'a pas pu être affichée"),
+    (QueryError("disk"), "Ce tableau n'a pas pu être calculé"),
+])
+def test_a_page_that_fails_says_so_in_french_at_the_one_boundary(snapshot, monkeypatch, raised, shown) -> None:
+    """Whatever a page raises, the frame's boundary (shell.run_page) shows a French message, no
+    traceback, and the sidebar and the rest of the frame stay usable."""
+    def failing(*_args, **_kwargs):
+        raise raised
+    monkeypatch.setattr(explorer, "explore", failing)
+    app = run_page("app_pages/donnees.py", {}, tables=False)
+    assert not app.exception
+    messages = [element.value for element in [*app.error, *app.warning]]
+    assert any(shown in message for message in messages), messages
+    assert "boom" not in " ".join(messages) and "Traceback" not in " ".join(messages)
+    assert app.sidebar.multiselect, "the filter bar is still drawn"

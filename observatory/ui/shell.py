@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from typing import Any
 
 import streamlit as st
 
 from observatory import formatting as fmt
-from observatory import snapshots
+from observatory import secrecy, snapshots
 from observatory.contracts import CONTRACTS
 from observatory.filters import Filters
+from observatory.tables import TableRequestError
 from observatory.ui import filter_bar, hardening, resources
+from observatory.warehouse import QueryError
 
 FILTERS_KEY = "observatory_filters"
 
@@ -55,6 +59,28 @@ def render_frame(page: str) -> None:
     for notice in selection.notices:
         st.warning(fmt.as_text(notice))
     st.session_state[FILTERS_KEY] = selection.without_notices()
+
+
+PAGE_UNAVAILABLE = "Ce tableau n'a pas pu être calculé ; réessayez dans un instant."
+UNEXPECTED = ("**Cette page n'a pas pu être affichée** à cause d'une erreur inattendue ; elle a été signalée. "
+              "Réessayez dans un instant, ou changez de page ou de filtres.")
+
+
+def run_page(navigation: Any) -> None:
+    """Run the page chosen: the one boundary that turns what a page could not compute into a French
+    message (a population too small, a request refused or a query that failed: why; anything else:
+    logged, never a traceback), instead of a try in each page."""
+    try:
+        navigation.run()
+    except secrecy.PopulationTooSmall as refused:
+        st.warning(refused.message)
+    except TableRequestError as refused:
+        st.warning(fmt.as_text(str(refused)))
+    except QueryError:
+        st.warning(PAGE_UNAVAILABLE)
+    except Exception:
+        logging.getLogger(__name__).exception("page %s en échec", getattr(navigation, "url_path", "?"))
+        st.error(UNEXPECTED, icon="⚠️")
 
 
 def finish_frame() -> None:
