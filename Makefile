@@ -29,7 +29,9 @@ demo: $(VENV)/.installed
 sources: demo
 	$(BIN)/python -m observatory sources pull $(if $(MIRROR),--mirror $(MIRROR))
 
+# The query database of the active snapshot, rebuilt when the code's database version changed.
 run: demo
+	$(BIN)/python -m observatory snapshots rebuild --if-outdated
 	$(BIN)/python -m observatory.ui.serve --address 127.0.0.1 --port $(PORT)
 
 $(CHROMIUM):
