@@ -2,6 +2,8 @@
 a run still uses the first, and once the first is closed (observatory/runtime.py, Builders).
 
     python bench/replaced_snapshot.py --scale 1 --data-dir DIR
+
+It publishes a second snapshot in the data folder (and activates it): give it a copy.
 """
 
 from __future__ import annotations

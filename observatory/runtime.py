@@ -30,7 +30,7 @@ import duckdb
 
 from observatory.collector import Collector
 from observatory.snapshots import Damage, Snapshot, SnapshotError, serving
-from observatory.warehouse import DatabaseOutdated, QueryError
+from observatory.warehouse import DatabaseOutdated, QueryError, open_shared
 
 if TYPE_CHECKING:
     from observatory.tables import TableBuilder
@@ -165,12 +165,12 @@ class Builders:
     def builder(self, snapshot: Snapshot) -> TableBuilder:
         """The builder over `snapshot` (opened on first use: DatabaseOutdated, duckdb.Error...
         when its database cannot serve), counted as used until the current scope ends."""
-        from observatory.tables import TableBuilder
-        from observatory.warehouse import open_shared
+        from observatory.tables import TableBuilder  # tables -> sorted_values -> runtime
 
         with self._lock:
             entry = self._current
-            if entry is None or entry.builder.warehouse.snapshot.path != snapshot.path:
+            warehouse = entry.builder.warehouse if entry else None
+            if warehouse is None or warehouse.closed or warehouse.snapshot.path != snapshot.path:
                 entry = _Served(TableBuilder(open_shared(snapshot)))
                 self.opened += 1
                 print(f"Base de requêtes ouverte : snapshot {snapshot.id}.", file=sys.stderr, flush=True)
