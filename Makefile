@@ -44,7 +44,10 @@ demo: $(VENV)/.installed
 sources: demo
 	$(BIN)/python -m observatory sources pull $(if $(MIRROR),--mirror $(MIRROR))
 
+# The query database of the active snapshot, rebuilt when missing or of another code version (a
+# damaged snapshot is reported and the server starts anyway: it serves the one before).
 run: demo
+	-$(BIN)/python -m observatory snapshots rebuild --if-outdated
 	$(BIN)/python -m observatory.ui.serve --address 127.0.0.1 --port $(PORT)
 
 $(CHROMIUM):

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from observatory import demo, publishing, snapshots
+from observatory import demo, publishing, runtime, snapshots, warehouse
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -22,6 +22,8 @@ def snapshot_at(scale: float, seed: int, data_dir: Path) -> tuple[snapshots.Snap
     """
     current = snapshots.active(data_dir)
     if current is not None and current.manifest.get("demo") == {"scale": scale, "seed": seed}:
+        if warehouse.database_version(current.path / warehouse.DATABASE_FILE) != warehouse.DATABASE_VERSION:
+            warehouse.build_database(current.path)  # as `make run` does (snapshots rebuild)
         return current, {}
     started = time.perf_counter()
     data = demo.generate(scale=scale, seed=seed)
@@ -35,7 +37,8 @@ def snapshot_at(scale: float, seed: int, data_dir: Path) -> tuple[snapshots.Snap
 
 def arguments(doc: str | None, argv: list[str] | None, switches: tuple[str, ...] = ()) -> argparse.Namespace:
     """The options every benchmark takes (scale, seed, repetitions, data folder), plus its own
-    on/off `switches`."""
+    on/off `switches`; the process prepared as the app's is."""
+    runtime.prepare_process()
     parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
     for switch in switches:
         parser.add_argument(switch, action="store_true")

@@ -138,13 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         snapshot_at(args.scale, args.seed, data_dir)
         os.environ["OBSERVATORY_DATA_DIR"] = str(data_dir)
         os.environ["OBSERVATORY_WARM"] = "0"
-        from observatory import snapshots
-        from observatory.ui import resources
+        from observatory import runtime, snapshots
 
-        builder = resources.table_builder_for(snapshots.active())
+        builder = runtime.BUILDERS.builder(snapshots.active())
         started = time.perf_counter()
         if warm:
-            resources.warm_up(builder)
+            runtime.warm_up(builder)
             print(f"préchauffage : {time.perf_counter() - started:.1f} s")
         elif not unloaded:
             builder.load()

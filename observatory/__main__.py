@@ -104,6 +104,8 @@ def command_snapshots(args: argparse.Namespace) -> int:
         return _list_snapshots()
     if args.action == "verify":
         return _verify_snapshots()
+    if args.action == "rebuild":
+        return _rebuild_database(args.id, if_outdated=args.if_outdated)
     snap = snapshots.rollback() if args.action == "rollback" else snapshots.activate(args.id)
     print(f"Snapshot actif : {snap.id}")
     return 0
@@ -158,6 +160,32 @@ def _verify_snapshots() -> int:
     if damaged:
         return _fail(f"{damaged} snapshot(s) endommagé(s) (voir ci-dessus) : `snapshots rollback` ou "
                      "`snapshots activate ID` ramène un snapshot intact.", EXIT_DAMAGED)
+    return EXIT_OK
+
+
+def _rebuild_database(snapshot_id: str | None, *, if_outdated: bool) -> int:
+    """Build a snapshot's query database (the active one by default) from its Parquet files, as
+    publishing does: the app only reads databases of the code's version (warehouse.DatabaseOutdated)."""
+    from observatory import warehouse
+
+    if snapshot_id is None:
+        snapshot_id = snapshots.pointed_id()
+        if snapshot_id is None:
+            return _fail("aucun snapshot actif. Lancez : python -m observatory demo", EXIT_REFUSED)
+    snap = snapshots.load(snapshot_id)
+    database = snap.path / warehouse.DATABASE_FILE
+    if if_outdated and warehouse.database_version(database) == warehouse.DATABASE_VERSION:
+        print(f"Base de requêtes du snapshot {snap.id} à jour (rien à faire).")
+        return EXIT_OK
+    _progress_bar("Vérification du snapshot", 0.0)
+    problems = snapshots.check(snap)
+    if problems:
+        raise snapshots.DamagedSnapshot(f"le snapshot {snap.id} est endommagé : {'; '.join(problems)}")
+    _progress_bar("Construction de la base", 0.1)
+    started = time.perf_counter()
+    warehouse.build_database(snap.path)
+    _progress_bar("Terminé", 1.0)
+    print(f"Base de requêtes du snapshot {snap.id} reconstruite en {time.perf_counter() - started:.1f} s.")
     return EXIT_OK
 
 
@@ -218,7 +246,7 @@ def command_table(args: argparse.Namespace) -> int:
     import duckdb
 
     from observatory.tables import TableBuilder, TableRequestError
-    from observatory.warehouse import QueryError, open_shared
+    from observatory.warehouse import DatabaseOutdated, QueryError, open_shared
 
     query: dict[str, list[str]] = {}
     for declared in FILTERS:
@@ -239,6 +267,8 @@ def command_table(args: argparse.Namespace) -> int:
     dims = tuple(d for d in (args.by or "").split(",") if d)
     try:
         warehouse = open_shared(snapshot)
+    except DatabaseOutdated as error:
+        return _fail(str(error), EXIT_REFUSED)
     except (duckdb.Error, QueryError) as error:
         raise snapshots.DamagedSnapshot(f"base de requêtes du snapshot {snapshot.id} illisible "
                                         f"({type(error).__name__})") from error
@@ -308,6 +338,10 @@ def parser() -> argparse.ArgumentParser:
     activate.add_argument("id")
     actions.add_parser("rollback", help="revenir au snapshot actif avant le dernier publié")
     actions.add_parser("verify", help="vérifier chaque snapshot en entier (tailles, Parquet, SHA-256)")
+    rebuild = actions.add_parser("rebuild", help="reconstruire la base de requêtes d'un snapshot (l'actif par défaut)")
+    rebuild.add_argument("id", nargs="?")
+    rebuild.add_argument("--if-outdated", action="store_true",
+                         help="seulement si elle manque ou date d'une autre version du code")
     snaps.set_defaults(run=command_snapshots)
 
     sources = commands.add_parser("sources", help="données officielles ouvertes (BMO, DARES, COG, carte)")
@@ -341,6 +375,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from observatory import runtime
+
+    runtime.prepare_process()
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))

@@ -7,12 +7,12 @@ each rerun, the objects alive are moved out of the collector's generations (gc.f
 splice), so that its automatic passes only walk what the next rerun creates. Frozen objects are
 still freed by reference counting; the cycles among them (a Plotly figure and its parts, once
 evicted from a cache) wait for a full collection, run when the app has been idle for a moment,
-or after `max_deferred` reruns without a pause, whatever the load.
+or after `max_deferred` reruns without a pause, whatever the load. The process's instance is
+observatory.runtime.collector().
 """
 
 from __future__ import annotations
 
-import atexit
 import gc
 import threading
 import time
@@ -69,6 +69,3 @@ class Collector:
             if idle:
                 self.collect()
 
-
-COLLECTOR = Collector()
-atexit.register(COLLECTOR.close)

@@ -11,15 +11,15 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
+
+from observatory import runtime
 
 T = TypeVar("T")
 
 # Queries of one page at once. More than the cores: while one query's plan is bound in Python
 # or its result converted to pandas (GIL held), the others keep DuckDB busy.
 WORKERS = max(1, int(os.environ.get("OBSERVATORY_PIECE_WORKERS", "3")))
-_pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="observatory-piece")
 _on_worker = threading.local()
 
 
@@ -28,7 +28,8 @@ def gather(makers: Sequence[Callable[[], T]]) -> list[T]:
     (no piece keeps running behind a failed page)."""
     if WORKERS == 1 or len(makers) < 2 or getattr(_on_worker, "active", False):
         return [make() for make in makers]
-    futures = [_pool.submit(_on_a_worker, make) for make in makers]
+    pool = runtime.pool("observatory-piece", WORKERS)
+    futures = [pool.submit(_on_a_worker, make) for make in makers]
     errors = [future.exception() for future in futures]
     for error in errors:
         if error is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from observatory import runtime
 from observatory.filters import CODE_FILTERS, FAMILIES
 from observatory.warehouse import Warehouse
 
@@ -322,7 +323,7 @@ def of(warehouse: Warehouse, query: str) -> SortedValues:
 # the GIL): a pay piece of a page waits for the longer of the two (a ten-year trend: 18 ms of
 # query, 15-30 ms of quantiles) instead of their sum. Its own threads: a quantile task asks for
 # nothing else, so it can never wait on a pool it occupies (observatory.parallel).
-_BESIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="observatory-quantiles")
+BESIDE_WORKERS = 2
 
 
 def quantiles_beside(warehouse: Warehouse, query: str, dims: tuple[str, ...],
@@ -333,7 +334,7 @@ def quantiles_beside(warehouse: Warehouse, query: str, dims: tuple[str, ...],
 
 def beside(compute: Callable[[], pd.DataFrame]) -> Future[pd.DataFrame]:
     """`compute` (quantiles, and nothing that waits on another pool) in the background."""
-    return _BESIDE.submit(compute)
+    return runtime.pool("observatory-quantiles", BESIDE_WORKERS).submit(compute)
 
 
 def with_quantiles(cells: pd.DataFrame, dims: tuple[str, ...], quantiles: pd.DataFrame) -> pd.DataFrame:

@@ -27,7 +27,8 @@ from observatory.snapshots import Snapshot
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
-# Bump when queries/build/ changes: databases of an older layout are rebuilt on open.
+# Bump when queries/build/ changes: a database of another layout is refused on open
+# (DatabaseOutdated) and rebuilt by `python -m observatory snapshots rebuild ID` (`make run` does it).
 DATABASE_VERSION = 28
 # Columns of the sorted values (build_sorted_values) per dataset, stored as enums; the rollups'
 # dimensions (rollups.ENUM_COLUMNS) are too: one enum type per dataset column serves both.
@@ -46,6 +47,16 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 class QueryError(RuntimeError):
     """A named query failed or was refused; the message is safe to show."""
+
+
+class DatabaseOutdated(RuntimeError):
+    """A snapshot's query database is missing or of another version of the code: the read path
+    never writes, `snapshots rebuild` builds it. The message is French and safe to show."""
+
+    def __init__(self, snapshot_id: str) -> None:
+        super().__init__(f"la base de requêtes de ce snapshot date d'une autre version du code : lancez "
+                         f"`python -m observatory snapshots rebuild {snapshot_id}` ou `make run`")
+        self.snapshot_id = snapshot_id
 
 
 class QueryTimeout(QueryError):
@@ -259,9 +270,9 @@ class Warehouse:
         self.snapshot = snapshot
         self.limits = limits
         database = snapshot.path / DATABASE_FILE
-        if database_version(database) != DATABASE_VERSION:
-            # Derived data: rebuilt from the snapshot's Parquet when missing or from older code.
-            build_database(snapshot.path)
+        version = database_version(database)
+        if not database.is_file() or version not in (None, DATABASE_VERSION):
+            raise DatabaseOutdated(snapshot.id)  # unreadable (None): refused below by DuckDB
         self._con = duckdb.connect(str(database), read_only=True, config={
             "threads": limits.threads,
             "memory_limit": limits.memory_limit,
@@ -284,12 +295,16 @@ class Warehouse:
         self.table_rows: dict[str, int] = dict(self._con.execute(
             "SELECT table_name, estimated_size FROM duckdb_tables()").fetchall())
         self._lock = threading.Lock()
+        self.closed = False
 
     def close(self) -> None:
+        """Close the connection (DuckDB then frees the database's memory) and forget it, so that a
+        later `open_shared` opens the file again."""
         with _SHARED_LOCK:
             if _SHARED.get(self.snapshot.path) is self:
                 del _SHARED[self.snapshot.path]
         self._con.close()
+        self.closed = True
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:

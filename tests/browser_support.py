@@ -27,14 +27,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(data_dir: Path) -> Iterator[str]:
-    """The base URL of a server on 127.0.0.1 over `data_dir`, once it answers its health check."""
+def serving(data_dir: Path, log: Path | None = None) -> Iterator[str]:
+    """The base URL of a server on 127.0.0.1 over `data_dir`, once it answers its health check
+    (`log`: the file its output goes to, read by the test after the block)."""
     port = free_port()
     env = {**os.environ, "OBSERVATORY_DATA_DIR": str(data_dir), "OBSERVATORY_WARM": "0"}
+    sink = log.open("wb") if log else subprocess.PIPE
     process = subprocess.Popen(
         [sys.executable, "-m", "observatory.ui.serve", "--address", "127.0.0.1", "--port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -47,7 +49,8 @@ def serving(data_dir: Path) -> Iterator[str]:
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                output = (process.stdout.read().decode(errors="replace") if process.stdout
+                          else log.read_text(errors="replace") if log else "")
                 pytest.fail(f"the server did not start:\n{output[-3000:]}")
             time.sleep(0.3)
         yield base
@@ -60,4 +63,6 @@ def serving(data_dir: Path) -> Iterator[str]:
             process.wait()
         if process.stdout:
             process.stdout.close()
+        if log:
+            sink.close()
 

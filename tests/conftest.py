@@ -10,10 +10,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from observatory import demo, publishing, snapshots
+from observatory import demo, publishing, runtime, snapshots
 from observatory.tables import TableBuilder
 from observatory.warehouse import Warehouse, open_shared
 
+runtime.prepare_process()  # as every entry point of the app and the CLI does
 # The app's background warm-up is exercised directly (test_tables.py), not from AppTest runs,
 # so that no query thread outlives a test.
 os.environ["OBSERVATORY_WARM"] = "0"

@@ -165,16 +165,22 @@ def test_a_database_built_from_a_truncated_parquet_leaves_nothing_behind(history
     assert not [p.name for p in active.path.iterdir() if p.name.endswith((".tmp", ".wal"))]
 
 
-def test_a_truncated_database_is_rebuilt_from_its_intact_files(history: Path, tmp_path: Path, monkeypatch) -> None:
-    """The query database is derived: one that does not open is rebuilt from the snapshot's
-    Parquet files, and the snapshot is served."""
-    from observatory.ui import resources
+def test_a_truncated_database_is_passed_over_until_rebuilt(history: Path, tmp_path: Path, monkeypatch) -> None:
+    """The query database is derived, but the read path never writes: one that does not open
+    makes the app serve the snapshot before it; `snapshots rebuild` builds it from the
+    snapshot's intact Parquet files, and the snapshot is served again."""
+    from observatory import runtime
 
     data = tmp_path / "data"
     shutil.copytree(history, data, symlinks=True)
     active = snapshots.active(data)
     _truncate(active.path / DATABASE_FILE)
     monkeypatch.setenv("OBSERVATORY_DATA_DIR", str(data))
-    served = resources.served()
+    monkeypatch.setattr(runtime, "BUILDERS", runtime.Builders())
+    served = runtime.served()
+    assert served.snapshot.id != active.id and served.damaged[0].snapshot_id == active.id
+    assert "base de requêtes illisible" in served.damaged[0].reason
+    assert _cli(data, "snapshots", "rebuild").returncode == 0
+    served = runtime.served()
     assert served.snapshot.id == active.id and not served.damaged
     assert served.builder.build("employees", (), "effectif").frame["status"][0] == "ok"

@@ -229,21 +229,21 @@ def test_a_data_table_is_sent_only_once_its_panel_is_opened(data_root, builder) 
 def test_warm_up_builds_the_first_visitors_views_before_loading_the_tables(warehouse, monkeypatch) -> None:
     """At start the default views come first (what the first visitor waits for), then the
     database is read into memory (1-3 s of both cores), then everything else."""
+    from observatory import runtime
     from observatory.tables import TableBuilder
-    from observatory.ui import resources
     from observatory.views import memo
 
     steps: list[str] = []
     builder = TableBuilder(warehouse)
     def warm(_builder, _contents, selections, pause) -> int:
-        assert pause == resources.VISITS.wait_idle, "each prepared view waits for the visitors"
+        assert pause == runtime.VISITS.wait_idle, "each prepared view waits for the visitors"
         steps.append("default views" if selections == memo.warm_selections()[:1] else "other views")
         return 1
 
     monkeypatch.setattr(memo, "warm", warm)
     monkeypatch.setattr(builder, "warm", lambda: steps.append("default tables") or 1)
     monkeypatch.setattr(builder, "load", lambda: steps.append("tables into memory"))
-    assert resources.warm_up(builder) == 3
+    assert runtime.warm_up(builder) == 3
     assert steps == ["default views", "tables into memory", "default tables", "other views"]
 
 
@@ -253,26 +253,26 @@ def test_the_warm_up_waits_while_a_visitors_page_is_computed(warehouse, monkeypa
     import threading
     import time
 
+    from observatory import runtime, views
     from observatory.cards import PageContent
     from observatory.tables import TableBuilder
-    from observatory.ui import resources
     from observatory.views import memo
 
     builder = TableBuilder(warehouse)
     built: list[Filters] = []
     page = {"essai": lambda _builder, selection: built.append(selection) or PageContent((), (), ())}
-    monkeypatch.setattr(resources.views, "CONTENTS", page)
+    monkeypatch.setattr(views, "CONTENTS", page)
     monkeypatch.setattr(memo, "warm_selections", lambda: [Filters(), Filters(sex="F")])
     monkeypatch.setattr(builder, "warm", lambda: 0)
     monkeypatch.setattr(builder, "load", lambda: None)
-    warm = threading.Thread(target=resources.warm_up, args=(builder,))
-    with resources.VISITS.running():
+    warm = threading.Thread(target=runtime.warm_up, args=(builder,))
+    with runtime.VISITS.running():
         warm.start()
         time.sleep(0.5)
         assert built == [], "a view was built while a visitor's page ran"
     warm.join(10)
     assert built == [Filters(), Filters(sex="F")]
-    assert resources.VISITS.wait_idle(0.1)
+    assert runtime.VISITS.wait_idle(0.1)
 
 
 def test_the_warm_up_waits_for_a_quiet_moment_after_a_visitors_rerun() -> None:
@@ -280,7 +280,7 @@ def test_the_warm_up_waits_for_a_quiet_moment_after_a_visitors_rerun() -> None:
     rerun has run for the quiet period, and never longer than its timeout."""
     import time
 
-    from observatory.ui.resources import Visits
+    from observatory.runtime import Visits
 
     visits = Visits(quiet_s=0.3)
     assert visits.wait_idle(0.01), "idle before any visitor"

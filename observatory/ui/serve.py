@@ -3,8 +3,8 @@
 `streamlit run` imports the app's libraries, opens the database and builds the landing page
 cold when the first visitor arrives: 8 to 10 s before that visitor sees a figure in Chromium on
 two cores, where DESIGN asks 3 s. Here those steps run first, in the server's own process
-(Streamlit's caches are process-wide: the first visitor's run finds the same table builder and
-the page already built), then the server starts exactly as `streamlit run` would (its command
+(observatory/runtime.py: the first visitor's run finds the same table builder and the page
+already built), then the server starts exactly as `streamlit run` would (its command
 line, in this process). The other pages' default views follow in the background warm-up.
 
     python -m observatory.ui.serve [--address 127.0.0.1] [--port 8501] [streamlit options...]
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard.py"
@@ -22,21 +21,12 @@ LANDING = "vue_ensemble"  # the default page of the navigation (observatory/ui/s
 
 
 def prepare() -> float | None:
-    """Open the database of the snapshot to serve (rebuilt there if older code made it), start
-    the warm-up and build the landing page's default view. Returns the seconds it took, or None
-    when there is no snapshot to serve (the app then says how to make one, or what is damaged)."""
-    from observatory import views
-    from observatory.filters import Filters
-    from observatory.ui import resources
+    """The process prepared (observatory/runtime.py), then the landing page's default view built:
+    the seconds it took, or None when there is no snapshot to serve."""
+    from observatory import runtime
 
-    started = time.perf_counter()
-    served = resources.served()
-    for damage in served.damaged:
-        print(f"Snapshot endommagé : {damage.snapshot_id} ({damage.reason}).", file=sys.stderr)
-    if served.builder is None:
-        return None
-    views.page_content(LANDING, served.builder, Filters())
-    return time.perf_counter() - started
+    runtime.prepare_process()
+    return runtime.prepare_server(LANDING)
 
 
 def main(argv: list[str] | None = None) -> int:
