@@ -30,7 +30,7 @@ import duckdb
 
 from observatory.collector import Collector
 from observatory.snapshots import Damage, Snapshot, SnapshotError, serving
-from observatory.warehouse import DatabaseOutdated, QueryError, open_shared
+from observatory.warehouse import DatabaseOutdated, QueryError, open_shared, release
 
 if TYPE_CHECKING:
     from observatory.tables import TableBuilder
@@ -219,7 +219,7 @@ class Builders:
         """(Under the lock.) A replaced builder no run uses any more: dropped, its warehouse closed."""
         if entry.retired and entry.uses == 0 and id(entry.builder) in self._kept:
             del self._kept[id(entry.builder)]
-            entry.builder.warehouse.close()
+            release(entry.builder.warehouse)
 
     def _prepare(self, entry: _Served) -> None:
         # The process's long-lived objects (Streamlit, Plotly and pandas modules, the warehouse: about

@@ -303,6 +303,7 @@ class Warehouse:
         with _SHARED_LOCK:
             if _SHARED.get(self.snapshot.path) is self:
                 del _SHARED[self.snapshot.path]
+                del _HOLDERS[self.snapshot.path]
         self._con.close()
         self.closed = True
 
@@ -358,6 +359,7 @@ def _text_of_enums(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 _SHARED: dict[Path, Warehouse] = {}
+_HOLDERS: dict[Path, int] = {}  # open_shared calls not yet released, per snapshot
 _SHARED_LOCK = threading.Lock()
 
 
@@ -373,4 +375,19 @@ def open_shared(snapshot: Snapshot, limits: Limits = Limits()) -> Warehouse:
         if existing is None:
             existing = Warehouse(snapshot, limits)
             _SHARED[snapshot.path] = existing
+            _HOLDERS[snapshot.path] = 0
+        _HOLDERS[snapshot.path] += 1
         return existing
+
+
+def release(warehouse: Warehouse) -> None:
+    """Give back a warehouse taken with `open_shared`: closed (its memory freed) when no other
+    holder keeps it."""
+    with _SHARED_LOCK:
+        path = warehouse.snapshot.path
+        if _SHARED.get(path) is not warehouse:
+            return
+        _HOLDERS[path] -= 1
+        if _HOLDERS[path] > 0:
+            return
+    warehouse.close()
