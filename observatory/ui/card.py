@@ -59,7 +59,8 @@ def chart_card(card: ChartCard | Notice) -> None:
         # the few cards whose numbers are downloaded.
         st.download_button("Télécharger (CSV)", data=card.data.csv, file_name=f"{card.file_stem}.csv",
                            mime="text/csv", on_click="ignore", key=f"csv_{card.key}")
-        st.caption(fmt.as_text(card.frame.source))
+        # No caption of the source: the figure writes it under the chart (charts._figure), where
+        # an image exported from the toolbar keeps it; a caption too showed it twice.
         with st.expander("Définition"):
             st.markdown(card.definition)
 
