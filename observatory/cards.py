@@ -101,6 +101,9 @@ class Tile:
     value: str
     delta: str | None  # signed, French: `+2,3 % par rapport à 2024`
     help: str
+    # The direction of the change as written, for the arrow: 1 up, -1 down, 0 none (no change
+    # or none shown). Carried as a number: the delta's minus is U+2212, not the "-" Streamlit reads.
+    trend: int = 0
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import plotly.io as pio
 from _plotly_utils.utils import convert_to_base64  # what plotly's to_dict applies to arrays
 
 from observatory import formatting as fmt
-from observatory import frames, reference, secrecy
+from observatory import frames, labels, reference, secrecy
 
 # Paul Tol's "muted" then "light" schemes: distinguishable under the common colour-vision
 # deficiencies; 17 colours, one per branch, assigned in the order of branches.csv.
@@ -107,27 +107,44 @@ def _figure(traces: list[dict], frame: Frame, height: int, *, left_labels: Seque
     placed from the figure's left edge: an annotation can only be positioned from the plot area,
     so the left margin is set from the widest axis label (`left_labels`), a little generously
     (the axis' automargin may only widen it, which shifts the source right, never out)."""
-    title_width, subtitle_width, source_width = WRAP[frame.wide]
-    title_lines = _wrapped(frame.title, title_width)
-    subtitle_lines = _wrapped(frame.subtitle, subtitle_width)
-    source_lines = _wrapped(frame.source, source_width)
-    top = (24 + TITLE_LINE * len(title_lines) + SUBTITLE_LINE * len(subtitle_lines)
-           + LEGEND_ROW * _legend_rows(legend, frame.wide))
-    title_room = AXIS_TITLE if axis_titles else 0  # below the x ticks, left of the y ticks
-    bottom = 48 + title_room + SOURCE_LINE * len(source_lines)
-    left = 14 + title_room + math.ceil(7.2 * max((len(label) for label in left_labels), default=4))
+    title_lines, subtitle_lines, source_lines = _frame_lines(frame)
+    margin = _margins(frame, left_labels=left_labels, legend=legend, right=right, axis_titles=axis_titles)
+    left = margin["l"]
+    title_room = AXIS_TITLE if axis_titles else 0
     title = {"text": "<b>" + "<br>".join(title_lines) + "</b>", "x": 0, "xanchor": "left", "xref": "container",
              "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 20, "l": 4}, "font": {"size": 15},
              "subtitle": {"text": "<br>".join(subtitle_lines), "font": {"size": 12}}}
     source = {"text": "<br>".join(source_lines), "showarrow": False, "xref": "paper", "yref": "paper", "x": 0,
               "xshift": 4 - left, "y": 0, "yshift": -40 - title_room, "xanchor": "left", "yanchor": "top",
               "align": "left", "font": {"size": 11, "color": "#555555"}}
-    extra_height = top + bottom - 160  # the height arguments assume the template's 90 + 70 margins
     # Built without plotly's property validation (a tenth of the cost; pages draw up to twelve
     # figures): tests/test_pages.py validates every figure of every page instead.
     return SealedFigure({"data": traces, "layout": {
-        "template": TEMPLATE_JSON, "height": height + max(0, extra_height), "title": title,
-        "annotations": [source], "margin": {"l": left, "r": right, "t": top, "b": bottom}, **layout}})
+        "template": TEMPLATE_JSON, "height": _grown(height, margin), "title": title,
+        "annotations": [source], "margin": margin, **layout}})
+
+
+def _frame_lines(frame: Frame) -> tuple[list[str], list[str], list[str]]:
+    """Title, subtitle and source, each broken into the lines of the card's width."""
+    return tuple(_wrapped(text, width) for text, width in zip((frame.title, frame.subtitle, frame.source),
+                                                              WRAP[frame.wide], strict=True))
+
+
+def _margins(frame: Frame, *, left_labels: Sequence[str], legend: Sequence[str] = (), right: int = 20,
+             axis_titles: bool = False) -> dict[str, int]:
+    """Room for the title, subtitle and legend on top, the source below, the axis labels left."""
+    title_lines, subtitle_lines, source_lines = _frame_lines(frame)
+    top = (24 + TITLE_LINE * len(title_lines) + SUBTITLE_LINE * len(subtitle_lines)
+           + LEGEND_ROW * _legend_rows(legend, frame.wide))
+    title_room = AXIS_TITLE if axis_titles else 0  # below the x ticks, left of the y ticks
+    bottom = 48 + title_room + SOURCE_LINE * len(source_lines)
+    left = 14 + title_room + math.ceil(7.2 * max((len(label) for label in left_labels), default=4))
+    return {"l": left, "r": right, "t": top, "b": bottom}
+
+
+def _grown(height: int, margin: dict[str, int]) -> int:
+    """The figure's height: the height arguments assume the template's 90 + 70 margins."""
+    return height + max(0, margin["t"] + margin["b"] - 160)
 
 
 class SealedFigure(go.Figure):
@@ -264,15 +281,16 @@ def scatter_chart(points: pd.DataFrame, frame: Frame, x: Axis, y: Axis,
                   colours: dict[str, str] | None = None) -> go.Figure:
     """One marker per row of `points` (columns code, label, x, y), both values published; the
     caller leaves secret rows out (the table under the chart lists them). The code travels in
-    `customdata[0]` for cross-filtering; the hover reads like the table."""
+    `customdata[0]` for cross-filtering; the hover reads like the table. Each point's label is
+    written where it overlaps no other label nor marker, or left to the hover (`labels`)."""
     codes = [str(c) for c in points["code"]]
+    names = [str(label) for label in points["label"]]
     hover = [f"{_escape(label)}<br>{_escape(x.title)} : {fmt.by_unit(vx, x.unit)}<br>"
              f"{_escape(y.title)} : {fmt.by_unit(vy, y.unit)}"
-             for label, vx, vy in zip(points["label"], points["x"], points["y"], strict=True)]
+             for label, vx, vy in zip(names, points["x"], points["y"], strict=True)]
     marker = {"type": "scatter", "mode": "markers+text", "x": _plotted(points["x"], x.unit).tolist(),
-              "y": _plotted(points["y"], y.unit).tolist(), "text": [_escape(str(label)) for label in points["label"]],
-              "textposition": "top center", "textfont": {"size": 10}, "cliponaxis": False,
-              "marker": {"size": 12, "color": [(colours or {}).get(c, MAIN) for c in codes],
+              "y": _plotted(points["y"], y.unit).tolist(), "textfont": {"size": SCATTER_FONT}, "cliponaxis": False,
+              "marker": {"size": SCATTER_MARKER, "color": [(colours or {}).get(c, MAIN) for c in codes],
                          "line": {"width": 1, "color": "white"}},
               "customdata": [[c, h] for c, h in zip(codes, hover, strict=True)],
               "hovertemplate": "%{customdata[1]}<extra></extra>"}
@@ -286,10 +304,51 @@ def scatter_chart(points: pd.DataFrame, frame: Frame, x: Axis, y: Axis,
               "nticks": 5, **_value_axis(x.unit)}
     if log_x:
         x_axis.update(_log_axis(low, high))
+    y_axis = {"title": {"text": _escape(y.title)}, "rangemode": "tozero", **_value_axis(y.unit)}
     # Room on the right for the label of the rightmost point.
-    return _figure([marker], frame, 480, left_labels=[tick], showlegend=False, axis_titles=True, right=80,
-                   xaxis=x_axis,
-                   yaxis={"title": {"text": _escape(y.title)}, "rangemode": "tozero", **_value_axis(y.unit)})
+    sizing = {"left_labels": [tick], "axis_titles": True, "right": 80}
+    if len(points):
+        # Ranges set here, not by Plotly's autorange, so that the labels are placed in the pixels drawn.
+        x_axis["range"] = _padded_range([math.log10(v) for v in marker["x"]] if log_x else marker["x"])
+        y_axis["range"] = _padded_range(marker["y"], from_zero=True)
+        marker["text"], marker["textposition"] = _placed_labels(
+            marker["x"], marker["y"], names, x_axis["range"], y_axis["range"], log_x,
+            frame, _margins(frame, **sizing))
+    return _figure([marker], frame, SCATTER_HEIGHT, showlegend=False, xaxis=x_axis, yaxis=y_axis, **sizing)
+
+
+SCATTER_HEIGHT, SCATTER_FONT, SCATTER_MARKER = 480, 10, 12
+# A card's figure width in px on a 1280 px laptop screen, a little under (bench/README.md):
+# labels placed apart at this width stay apart on a wider screen, where only the horizontal
+# distances grow.
+CARD_WIDTH = {False: 370, True: 780}
+
+
+def _padded_range(values: Sequence[float], *, from_zero: bool = False) -> list[float]:
+    """The values' extent and 6 % of it on each side; `from_zero`, the axis starts at zero when
+    no value is below it (as a `tozero` axis)."""
+    low, high = min(values), max(values)
+    if from_zero:
+        low, high = min(low, 0.0), max(high, 0.0)
+    pad = (high - low) * 0.06 or abs(high) * 0.1 or 1.0
+    return [low if from_zero and low == 0 else low - pad, high + pad]
+
+
+def _placed_labels(xs: Sequence[float], ys: Sequence[float], names: Sequence[str], x_range: Sequence[float],
+                   y_range: Sequence[float], log_x: bool, frame: Frame,
+                   margin: dict[str, int]) -> tuple[list[str], list[str]]:
+    """Each point's text and its position: the label where it is free, else nothing (the hover names it)."""
+    area = labels.Area(CARD_WIDTH[frame.wide] - margin["l"] - margin["r"],
+                       _grown(SCATTER_HEIGHT, margin) - margin["t"] - margin["b"], right_room=margin["r"] - 4)
+
+    def pixel(value: float, bounds: Sequence[float], length: float) -> float:
+        return (value - bounds[0]) / (bounds[1] - bounds[0]) * length
+
+    px = [pixel(math.log10(v) if log_x else v, x_range, area.width) for v in xs]
+    py = [area.height - pixel(v, y_range, area.height) for v in ys]
+    positions = labels.placed(px, py, names, area, font_size=SCATTER_FONT, marker_size=SCATTER_MARKER)
+    return ([_escape(name) if where else "" for name, where in zip(names, positions, strict=True)],
+            [where or "top center" for where in positions])
 
 
 def quantile_chart(rows: pd.DataFrame, frame: Frame, smic: float | None = None) -> go.Figure:

@@ -58,6 +58,12 @@ def signed_percent(change: float | None, digits: int = 1) -> str:
     return ("+" if change >= 0 else "\u2212") + text
 
 
+def sign_as_written(value: float, digits: int) -> int:
+    """1, -1 or 0: the sign of `value` written with `digits` decimals (`0,0` has none)."""
+    shown = round(value, digits)
+    return (shown > 0) - (shown < 0)
+
+
 def date_fr(day: dt.date) -> str:
     """`24 novembre 2026`."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -313,6 +313,24 @@ def test_no_text_of_any_figure_is_clipped(server, page, address) -> None:
         assert plots.nth(index).evaluate(CLIPPED_TEXTS) == [], index
 
 
+LABEL_BOXES = """p => [...p.querySelectorAll('.textpoint text')].filter(t => t.textContent.trim()).map(t => {
+    const r = t.getBoundingClientRect();
+    return [t.textContent, r.left, r.top, r.right, r.bottom];
+})"""
+
+
+@pytest.mark.parametrize("address", ["/recrutement?annee=2022", "/recrutement?annee=2023"])
+def test_no_two_labels_of_the_vacancy_scatter_overlap(server, page, address) -> None:
+    """As drawn on a laptop-sized screen (these seeded years overlapped four and three pairs)."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _open(page, server + address)
+    plot = _chart(page, "Taux de vacance le plus élevé").locator(".js-plotly-plot")
+    boxes = plot.evaluate(LABEL_BOXES)
+    assert len(boxes) >= 5
+    assert [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]] == []
+
+
 HOSTILE = [
     "/?region=%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E&annee=2024",
     "/salaires?branche=%27%20OR%201%3D1%3B%20DROP%20TABLE%20employees%3B%20--&sexe=%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E",

@@ -59,11 +59,14 @@ def chart_card(card: ChartCard | Notice) -> None:
         # the few cards whose numbers are downloaded.
         st.download_button("Télécharger (CSV)", data=card.data.csv, file_name=f"{card.file_stem}.csv",
                            mime="text/csv", on_click="ignore", key=f"csv_{card.key}")
-        st.caption(fmt.as_text(card.frame.source))
+        # No caption of the source: the figure writes it under the chart (charts._figure), where
+        # an image exported from the toolbar keeps it; a caption too showed it twice.
         with st.expander("Définition"):
             st.markdown(card.definition)
 
 
+# Streamlit would read the arrow from a leading "-" of the delta, which the French minus is not.
+DELTA_ARROWS = {1: "up", -1: "down", 0: "off"}
 TILES_PER_ROW = 3  # six tiles in one row cut their figures on a 1280 px screen
 
 
@@ -71,7 +74,8 @@ def tiles(shown: Sequence[Tile]) -> None:
     """Key figures, three a row, each with its change on the previous year and its definition."""
     for start in range(0, len(shown), TILES_PER_ROW):
         for column, tile in zip(st.columns(TILES_PER_ROW), shown[start:start + TILES_PER_ROW], strict=False):
-            column.metric(tile.label, tile.value, delta=tile.delta, delta_color="off", help=tile.help, border=True)
+            column.metric(tile.label, tile.value, delta=tile.delta, delta_color="off", help=tile.help, border=True,
+                          delta_arrow=DELTA_ARROWS[tile.trend])
 
 
 def findings(sentences: Sequence[str]) -> None:

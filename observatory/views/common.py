@@ -246,14 +246,14 @@ def tile(builder: TableBuilder, code: str, filters: Filters) -> Tile:
     value, previous = series.get(year), series.get(year - 1)
     # A secret figure says why when the table does (a selection of several values).
     notes = builder.build(measure.dataset, ("year",), code, filters).notes if value is None else ()
-    delta = None
-    if value is not None and previous is not None:
-        if measure.unit == "share":
-            delta = points(value - previous) + f" par rapport à {year - 1}"
-        elif previous:
-            delta = fmt.signed_percent(value / previous - 1) + f" par rapport à {year - 1}"
+    delta, trend = None, 0
+    if value is not None and previous is not None and (previous or measure.unit == "share"):
+        # Both written in hundredths with one decimal: points of a share, percent of a change.
+        change = value - previous if measure.unit == "share" else value / previous - 1
+        text = points(change) if measure.unit == "share" else fmt.signed_percent(change)
+        delta, trend = f"{text} par rapport à {year - 1}", fmt.sign_as_written(change * 100, 1)
     return Tile(code, measure.label, fmt.by_unit(value, measure.unit), delta,
-                "\n\n".join((measure.definition, *notes)))
+                "\n\n".join((measure.definition, *notes)), trend)
 
 
 def points(difference: float) -> str:
