@@ -262,7 +262,7 @@ class Served:
 
 # A query database that cannot be opened (truncated, from a full disk...) makes its snapshot
 # unusable like a damaged file.
-UNUSABLE_DATABASE = (duckdb.Error, OSError, SnapshotError, QueryError)
+UNUSABLE_DATABASE = (duckdb.Error, OSError, SnapshotError, QueryError, DatabaseOutdated)
 
 
 def served() -> Served:
@@ -275,12 +275,11 @@ def served() -> Served:
             return Served(None, None, state.damaged)
         try:
             return Served(state.snapshot, BUILDERS.builder(state.snapshot), state.damaged)
-        except DatabaseOutdated as error:
-            logging.getLogger(__name__).warning("base de requêtes de %s à reconstruire : %s", state.snapshot.id, error)
-            unusable[state.snapshot.id] = str(error)
         except UNUSABLE_DATABASE as error:
-            logging.getLogger(__name__).warning("base de requêtes de %s illisible : %s", state.snapshot.id, error)
-            unusable[state.snapshot.id] = f"base de requêtes illisible ({type(error).__name__})"
+            reason = str(error) if isinstance(error, DatabaseOutdated) else \
+                f"base de requêtes illisible ({type(error).__name__})"
+            logging.getLogger(__name__).warning("snapshot %s non servi : %s", state.snapshot.id, error)
+            unusable[state.snapshot.id] = reason
 
 
 def prepare_server(landing: str) -> float | None:

@@ -45,7 +45,7 @@ def requests_by_page() -> dict[str, set[tuple]]:
 
 def _recorded(page: str, monkeypatch) -> set[tuple]:
     """The requests the page makes of the builder (its contents computed afresh)."""
-    memo.CONTENTS.clear()
+    memo.clear()
     seen: set[tuple] = set()
     original = TableBuilder.build
 

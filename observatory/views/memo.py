@@ -1,8 +1,11 @@
-"""Built page contents kept per (snapshot, page, filters): a repeated view skips the table
-lookups and figure assembly. Contents are shared between sessions and must not be changed."""
+"""Built page contents kept per (builder, page, filters): a repeated view skips the table
+lookups and figure assembly. Contents are shared between sessions and must not be changed; they
+go with their builder (a replaced snapshot's pages are not kept once its builder is dropped)."""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable, Hashable
 from dataclasses import replace
 
@@ -13,15 +16,26 @@ from observatory.tables import TableBuilder
 from observatory.tables.shared_cache import SharedCache
 
 SIZE = 512  # the warm-up fills about 130 (2 pages x 65 selections); visitors the rest
-CONTENTS: SharedCache[object] = SharedCache(SIZE)
+_CONTENTS: weakref.WeakKeyDictionary[TableBuilder, SharedCache[object]] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
 
 
 def page_content(page: Hashable, builder: TableBuilder, filters: Filters,
                  build: Callable[[TableBuilder, Filters], PageContent]) -> PageContent:
     """`build(builder, filters)`, computed once for every session asking at the same time."""
-    key = (builder.snapshot_id, id(builder), page, filters.without_notices())
-    return CONTENTS.get_or_compute([key], lambda: build(builder, filters))  # type: ignore[return-value]
+    with _lock:
+        contents = _CONTENTS.get(builder)
+        if contents is None:
+            contents = _CONTENTS[builder] = SharedCache(SIZE)
+    return contents.get_or_compute([(page, filters.without_notices())],  # type: ignore[return-value]
+                                   lambda: build(builder, filters))
 
+
+def clear() -> None:
+    """Forget every built content (tests that compare a page built afresh)."""
+    with _lock:
+        for contents in _CONTENTS.values():
+            contents.clear()
 
 
 
