@@ -152,9 +152,10 @@ class TableBuilder:
         dataset = indicators.MEASURES[measure_code].dataset
         trend = self.built(dataset, ("year",), measure_code, filters)
         if trend is not None:
-            by_year = dict(zip(trend.frame["year"].astype(int), trend.frame["value"], strict=True))
+            # Plain lists: a page asks for a dozen totals, and a pandas conversion each would show.
+            by_year = dict(zip(map(int, trend.frame["year"].tolist()), trend.frame["value"].tolist(), strict=True))
             published = by_year.get(filters.effective_year)
-            if published is not None and not pd.isna(published):
+            if published is not None and published == published:  # NaN: secret
                 return float(published)
         value = self.build(dataset, (), measure_code, filters).frame["value"].iloc[0]
         return None if pd.isna(value) else float(value)
