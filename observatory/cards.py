@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from observatory import formatting as fmt
 from observatory import reference
-from observatory.charts import Frame
+from observatory.charts import Caption
 from observatory.filters import CODE_FILTERS, Filters
 from observatory.snapshots import Snapshot
 from observatory.tables import ProtectedTable
@@ -73,7 +73,7 @@ def _plain_number(value: float, unit: str) -> str:
 @dataclass(frozen=True)
 class ChartCard:
     key: str
-    frame: Frame
+    caption: Caption
     figure: go.Figure
     data: DataTable
     file_stem: str

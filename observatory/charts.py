@@ -61,8 +61,8 @@ def branch_colours() -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class Frame:
-    """What every figure carries inside itself (kept in exported images).
+class Caption:
+    """A figure's title, subtitle and source, drawn inside the figure (so kept in exported images).
 
     Plotly does not wrap text: lines are broken here, for a half-width card unless `wide`."""
 
@@ -97,7 +97,7 @@ def _plotted(values: pd.Series, unit: str) -> pd.Series:
     return values * 100 if unit == "share" else values
 
 
-def _figure(traces: list[dict], frame: Frame, height: int, *, left_labels: Sequence[str],
+def _figure(traces: list[dict], caption: Caption, height: int, *, left_labels: Sequence[str],
             legend: Sequence[str] = (), right: int = 20, axis_titles: bool = False, **layout: object) -> go.Figure:
     """Assemble from plain dicts: one validation pass (building trace by trace through the
     graph objects API costs ten times more, and pages draw up to ten figures).
@@ -107,8 +107,8 @@ def _figure(traces: list[dict], frame: Frame, height: int, *, left_labels: Seque
     placed from the figure's left edge: an annotation can only be positioned from the plot area,
     so the left margin is set from the widest axis label (`left_labels`), a little generously
     (the axis' automargin may only widen it, which shifts the source right, never out)."""
-    title_lines, subtitle_lines, source_lines = _frame_lines(frame)
-    margin = _margins(frame, left_labels=left_labels, legend=legend, right=right, axis_titles=axis_titles)
+    title_lines, subtitle_lines, source_lines = _caption_lines(caption)
+    margin = _margins(caption, left_labels=left_labels, legend=legend, right=right, axis_titles=axis_titles)
     left = margin["l"]
     title_room = AXIS_TITLE if axis_titles else 0
     title = {"text": "<b>" + "<br>".join(title_lines) + "</b>", "x": 0, "xanchor": "left", "xref": "container",
@@ -124,18 +124,18 @@ def _figure(traces: list[dict], frame: Frame, height: int, *, left_labels: Seque
         "annotations": [source], "margin": margin, **layout}})
 
 
-def _frame_lines(frame: Frame) -> tuple[list[str], list[str], list[str]]:
+def _caption_lines(caption: Caption) -> tuple[list[str], list[str], list[str]]:
     """Title, subtitle and source, each broken into the lines of the card's width."""
-    return tuple(_wrapped(text, width) for text, width in zip((frame.title, frame.subtitle, frame.source),
-                                                              WRAP[frame.wide], strict=True))
+    return tuple(_wrapped(text, width) for text, width in zip((caption.title, caption.subtitle, caption.source),
+                                                              WRAP[caption.wide], strict=True))
 
 
-def _margins(frame: Frame, *, left_labels: Sequence[str], legend: Sequence[str] = (), right: int = 20,
+def _margins(caption: Caption, *, left_labels: Sequence[str], legend: Sequence[str] = (), right: int = 20,
              axis_titles: bool = False) -> dict[str, int]:
     """Room for the title, subtitle and legend on top, the source below, the axis labels left."""
-    title_lines, subtitle_lines, source_lines = _frame_lines(frame)
+    title_lines, subtitle_lines, source_lines = _caption_lines(caption)
     top = (24 + TITLE_LINE * len(title_lines) + SUBTITLE_LINE * len(subtitle_lines)
-           + LEGEND_ROW * _legend_rows(legend, frame.wide))
+           + LEGEND_ROW * _legend_rows(legend, caption.wide))
     title_room = AXIS_TITLE if axis_titles else 0  # below the x ticks, left of the y ticks
     bottom = 48 + title_room + SOURCE_LINE * len(source_lines)
     left = 14 + title_room + math.ceil(7.2 * max((len(label) for label in left_labels), default=4))
@@ -199,7 +199,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def bar_chart(rows: pd.DataFrame, frame: Frame, *, unit: str, colours: dict[str, str] | None = None,
+def bar_chart(rows: pd.DataFrame, caption: Caption, *, unit: str, colours: dict[str, str] | None = None,
               sort: bool = True) -> go.Figure:
     """Horizontal bars, one per row of `rows` (columns code, label, value, status): the largest
     on top, or with `sort=False` the rows' own order from top to bottom.
@@ -231,7 +231,7 @@ def bar_chart(rows: pd.DataFrame, frame: Frame, *, unit: str, colours: dict[str,
     # Labels are written beyond the bars' ends: room on the right for `1 234 €`.
     # No value axis: each bar carries its value, and beside long labels the ticks would be
     # crowded into a few pixels (and turn vertical).
-    return _figure([bar], frame, max(260, 150 + 28 * len(rows)), left_labels=bar["y"], right=72,
+    return _figure([bar], caption, max(260, 150 + 28 * len(rows)), left_labels=bar["y"], right=72,
                    xaxis={"showticklabels": False, "showgrid": False, "rangemode": "tozero"})
 
 
@@ -244,7 +244,7 @@ class Series:
     dash: str = "solid"
 
 
-def line_chart(series: Sequence[Series], frame: Frame, *, unit: str, log_scale: bool = False) -> go.Figure:
+def line_chart(series: Sequence[Series], caption: Caption, *, unit: str, log_scale: bool = False) -> go.Figure:
     """Yearly lines; a secret year is a gap in the line, with "secret" in the hover. With
     `log_scale`, a logarithmic value axis when the lines are far apart."""
     traces = []
@@ -266,9 +266,9 @@ def line_chart(series: Sequence[Series], frame: Frame, *, unit: str, log_scale: 
         # on a linear axis the small ones are flat at zero and their growth is invisible.
         value_axis = {**_log_axis(min(shown), highest),
                       "title": {"text": "échelle logarithmique", "font": {"size": 11}}}
-    return _figure(traces, frame, 420, left_labels=[tick], legend=[line.name for line in series],
+    return _figure(traces, caption, 420, left_labels=[tick], legend=[line.name for line in series],
                    # Every other year on a half-width card: ten labels would turn vertical.
-                   xaxis={"dtick": 1 if frame.wide else 2, "tickformat": "d"}, yaxis=value_axis)
+                   xaxis={"dtick": 1 if caption.wide else 2, "tickformat": "d"}, yaxis=value_axis)
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,7 @@ class Axis:
     unit: str
 
 
-def scatter_chart(points: pd.DataFrame, frame: Frame, x: Axis, y: Axis,
+def scatter_chart(points: pd.DataFrame, caption: Caption, x: Axis, y: Axis,
                   colours: dict[str, str] | None = None) -> go.Figure:
     """One marker per row of `points` (columns code, label, x, y), both values published; the
     caller leaves secret rows out (the table under the chart lists them). The code travels in
@@ -313,8 +313,8 @@ def scatter_chart(points: pd.DataFrame, frame: Frame, x: Axis, y: Axis,
         y_axis["range"] = _padded_range(marker["y"], from_zero=True)
         marker["text"], marker["textposition"] = _placed_labels(
             marker["x"], marker["y"], names, x_axis["range"], y_axis["range"], log_x,
-            frame, _margins(frame, **sizing))
-    return _figure([marker], frame, SCATTER_HEIGHT, showlegend=False, xaxis=x_axis, yaxis=y_axis, **sizing)
+            caption, _margins(caption, **sizing))
+    return _figure([marker], caption, SCATTER_HEIGHT, showlegend=False, xaxis=x_axis, yaxis=y_axis, **sizing)
 
 
 SCATTER_HEIGHT, SCATTER_FONT, SCATTER_MARKER = 480, 10, 12
@@ -335,10 +335,10 @@ def _padded_range(values: Sequence[float], *, from_zero: bool = False) -> list[f
 
 
 def _placed_labels(xs: Sequence[float], ys: Sequence[float], names: Sequence[str], x_range: Sequence[float],
-                   y_range: Sequence[float], log_x: bool, frame: Frame,
+                   y_range: Sequence[float], log_x: bool, caption: Caption,
                    margin: dict[str, int]) -> tuple[list[str], list[str]]:
     """Each point's text and its position: the label where it is free, else nothing (the hover names it)."""
-    area = labels.Area(CARD_WIDTH[frame.wide] - margin["l"] - margin["r"],
+    area = labels.Area(CARD_WIDTH[caption.wide] - margin["l"] - margin["r"],
                        _grown(SCATTER_HEIGHT, margin) - margin["t"] - margin["b"], right_room=margin["r"] - 4)
 
     def pixel(value: float, bounds: Sequence[float], length: float) -> float:
@@ -351,7 +351,7 @@ def _placed_labels(xs: Sequence[float], ys: Sequence[float], names: Sequence[str
             [where or "top center" for where in positions])
 
 
-def quantile_chart(rows: pd.DataFrame, frame: Frame, smic: float | None = None) -> go.Figure:
+def quantile_chart(rows: pd.DataFrame, caption: Caption, smic: float | None = None) -> go.Figure:
     """Pay distributions as boxes drawn from published quantiles: whiskers at D1 and D9, box
     from Q1 to Q3, line at the median. Rows: code, label, d1, q1, median, q3, d9 (secret rows
     dropped here; the table under the chart lists them). With `smic`, a dashed vertical line marks
@@ -376,7 +376,7 @@ def quantile_chart(rows: pd.DataFrame, frame: Frame, smic: float | None = None) 
                        "textfont": {"size": 11, "color": SECOND}, "cliponaxis": False,
                        "line": {"color": SECOND, "dash": "dash", "width": 1.5}, "hoverinfo": "skip",
                        "showlegend": False})
-    return _figure(traces, frame, max(280, 150 + 30 * len(shown)), left_labels=box["y"], showlegend=False,
+    return _figure(traces, caption, max(280, 150 + 30 * len(shown)), left_labels=box["y"], showlegend=False,
                    xaxis=_value_axis("eur"))
 
 
@@ -397,7 +397,7 @@ def export_config(filename: str, figure: go.Figure | None = None) -> dict:
     }
 
 
-def heatmap_chart(matrix: pd.DataFrame, frame: Frame, *, unit: str) -> go.Figure:
+def heatmap_chart(matrix: pd.DataFrame, caption: Caption, *, unit: str) -> go.Figure:
     """A table of two dimensions as coloured cells (rows: index labels, columns: column labels,
     NaN = secret). A secret cell stays blank, outside the colour scale, with "secret" written in
     it and in its hover: never a colour that could be read as a value."""
@@ -408,12 +408,12 @@ def heatmap_chart(matrix: pd.DataFrame, frame: Frame, *, unit: str) -> go.Figure
             "text": texts, "texttemplate": "%{text}", "textfont": {"size": 10}, "colorscale": "Blues",
             "hoverongaps": True, "xgap": 1, "ygap": 1, "showscale": False,
             "hovertemplate": "%{y} · %{x} : %{text}<extra></extra>"}
-    return _figure([cell], frame, max(300, 140 + 28 * len(matrix.index)), left_labels=cell["y"], showlegend=False,
+    return _figure([cell], caption, max(300, 140 + 28 * len(matrix.index)), left_labels=cell["y"], showlegend=False,
                    xaxis={"side": "bottom", "tickangle": -30, "automargin": True},
                    yaxis={"autorange": "reversed", "automargin": True}, plot_bgcolor="#f2f2f2")
 
 
-def pyramid_chart(rows: pd.DataFrame, frame: Frame) -> go.Figure:
+def pyramid_chart(rows: pd.DataFrame, caption: Caption) -> go.Figure:
     """An age pyramid: one row per age band (columns label, women, men; NaN = secret), the
     youngest at the bottom, women to the right and men to the left (drawn as negative lengths,
     labelled with their true values). A secret bar has no length and says "secret"."""
@@ -429,7 +429,7 @@ def pyramid_chart(rows: pd.DataFrame, frame: Frame) -> go.Figure:
     widest = float(rows[["men", "women"]].max().max()) if len(rows) else 0.0
     widest = 0.0 if pd.isna(widest) else widest
     ticks = [-widest, -widest / 2, 0, widest / 2, widest] if widest else [0]
-    return _figure(traces, frame, max(320, 120 + 26 * len(labels)), left_labels=labels,
+    return _figure(traces, caption, max(320, 120 + 26 * len(labels)), left_labels=labels,
                    legend=["Hommes", "Femmes"], barmode="overlay", bargap=0.1,
                    xaxis={"tickvals": ticks, "ticktext": [fmt.number(abs(t)) for t in ticks],
                           "range": [-widest * 1.3, widest * 1.3] if widest else None},

@@ -52,9 +52,10 @@ def _card(card: ChartCard | Notice, index: int) -> str:
         return f"<section><h2>{html.escape(card.title)}</h2><p class='notice'>{html.escape(card.message)}</p></section>"
     figure = pio.to_html(card.figure, include_plotlyjs=False, full_html=False, div_id=f"figure-{index}",
                          config={"displaylogo": False, "responsive": True})
-    return (f"<section><h2>{html.escape(card.frame.title)}</h2><p class='meta'>{html.escape(card.frame.subtitle)}</p>"
+    caption = card.caption
+    return (f"<section><h2>{html.escape(caption.title)}</h2><p class='meta'>{html.escape(caption.subtitle)}</p>"
             f"{figure}<details open><summary>Données du graphique</summary>{_table(card.data.display())}</details>"
-            f"<p class='source'>{html.escape(card.frame.source)}</p>"
+            f"<p class='source'>{html.escape(caption.source)}</p>"
             f"<div class='definition'>{_text(card.definition)}</div></section>")
 
 

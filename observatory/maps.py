@@ -27,7 +27,7 @@ from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
 
 from observatory import charts, reference, secrecy
 from observatory import formatting as fmt
-from observatory.charts import SECRET_GREY, Frame
+from observatory.charts import SECRET_GREY, Caption
 from observatory.sources import geo
 from observatory.sources.geo import Polygon, Ring
 
@@ -255,7 +255,7 @@ def _customdata(cells: pd.DataFrame) -> list[list[str]]:
     return [[code, hover] for code, hover in zip(cells["code"], cells["hover"], strict=True)]
 
 
-def region_map(rows: pd.DataFrame, frame: Frame, *, unit: str, boundaries: dict | None,
+def region_map(rows: pd.DataFrame, caption: Caption, *, unit: str, boundaries: dict | None,
                selected: tuple[str, ...] = ()) -> go.Figure:
     """The 18 regions coloured by `rows` (code, label, value, status; NaN = secret): a choropleth
     on `boundaries` (from `load_boundaries`), or a tile grid when there are none.
@@ -268,8 +268,8 @@ def region_map(rows: pd.DataFrame, frame: Frame, *, unit: str, boundaries: dict 
     in `customdata[0]`."""
     cells = _cells(rows, unit)
     if boundaries is None:
-        return _tile_grid(cells, frame, unit, selected)
-    return _choropleth(cells, frame, unit, boundaries, selected)
+        return _tile_grid(cells, caption, unit, selected)
+    return _choropleth(cells, caption, unit, boundaries, selected)
 
 
 def _outlines(boundaries: dict, codes: Sequence[str]) -> dict:
@@ -287,7 +287,7 @@ def _region_layer(cells: pd.DataFrame, boundaries: dict, **trace: object) -> dic
             **trace}
 
 
-def _choropleth(cells: pd.DataFrame, frame: Frame, unit: str, boundaries: dict,
+def _choropleth(cells: pd.DataFrame, caption: Caption, unit: str, boundaries: dict,
                 selected: Sequence[str]) -> go.Figure:
     shown, secret, absent = (cells[cells["state"] == state] for state in ("ok", "secret", "absent"))
     # The first trace must not be a choropleth: plotly.js (4.1 here, and the copy bundled with
@@ -311,10 +311,10 @@ def _choropleth(cells: pd.DataFrame, frame: Frame, unit: str, boundaries: dict,
                        "featureidkey": "properties.code", "locations": chosen, "z": [0] * len(chosen),
                        "colorscale": _flat("rgba(0,0,0,0)"), "showscale": False, "hoverinfo": "skip",
                        "marker": {"line": {"color": OUTLINE, "width": 2.5}}})
-    traces.append(_inset_names(cells, frame.wide))
+    traces.append(_inset_names(cells, caption.wide))
     if len(secret):
         traces.append(_secret_words(secret, boundaries))
-    return charts._figure(traces, frame, MAP_HEIGHT[frame.wide], left_labels=("",), showlegend=False, geo=GEO)
+    return charts._figure(traces, caption, MAP_HEIGHT[caption.wide], left_labels=("",), showlegend=False, geo=GEO)
 
 
 def _inset_frames() -> dict:
@@ -396,7 +396,7 @@ def _tile_layer(cells: pd.DataFrame, words: list[str], text_colour: str | list[s
                        "line": {"color": OUTLINE, "width": [3 if c in set(selected) else 0 for c in codes]}, **marker}}
 
 
-def _tile_grid(cells: pd.DataFrame, frame: Frame, unit: str, selected: Sequence[str]) -> go.Figure:
+def _tile_grid(cells: pd.DataFrame, caption: Caption, unit: str, selected: Sequence[str]) -> go.Figure:
     """18 square tiles in the rough shape of France, coloured on the map's scale; each tile is a
     marker, clickable like the points of a scatter chart."""
     shown, secret, absent = (cells[cells["state"] == state] for state in ("ok", "secret", "absent"))
@@ -405,14 +405,14 @@ def _tile_grid(cells: pd.DataFrame, frame: Frame, unit: str, selected: Sequence[
         values = shown["value"].tolist()
         traces.append(_tile_layer(shown, shown["word"].tolist(), _text_colours(values),
                                   {"color": values, "colorscale": COLOURSCALE, "colorbar": _colourbar(unit)},
-                                  selected=selected, wide=frame.wide))
+                                  selected=selected, wide=caption.wide))
     # Secret and absent tiles flat grey, in traces of their own: never a colour of the scale.
     for part, colour, word in ((secret, SECRET_GREY, "secret"), (absent, NO_DATA_GREY, "n.d.")):
         if len(part):
             traces.append(_tile_layer(part, [word] * len(part), DARK_TEXT, {"color": colour},
-                                      selected=selected, wide=frame.wide))
+                                      selected=selected, wide=caption.wide))
     hidden = {"visible": False, "fixedrange": True}
-    return charts._figure(traces, frame, TILE_HEIGHT[frame.wide], left_labels=("",), showlegend=False,
+    return charts._figure(traces, caption, TILE_HEIGHT[caption.wide], left_labels=("",), showlegend=False,
                           xaxis={**hidden, "range": [-2.2, 4.7]},
                           yaxis={**hidden, "range": [5.4, -0.6], "scaleanchor": "x", "scaleratio": 1},
                           hovermode="closest")

@@ -15,13 +15,13 @@ import pytest
 
 from observatory import formatting as fmt
 from observatory import maps, reference
-from observatory.charts import SECRET_GREY, Frame
+from observatory.charts import SECRET_GREY, Caption
 from observatory.sources.base import SourceError
 
 MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "france-regions-avec-outre-mer.geojson"
 CODES = set(reference.regions()["code"])
 DROM = set(maps.DROM)
-FRAME = Frame("Part des 55 ans ou plus : de 12 % à 31 %", "Par région · 2024 · toutes branches",
+FRAME = Caption("Part des 55 ans ou plus : de 12 % à 31 %", "Par région · 2024 · toutes branches",
               "Source : démonstration synthétique", wide=True)
 SECRET, ABSENT = ("04", "44"), ("11",)
 # Published figure JSON: measured 96 KB for the map (wide card, one region selected), 5 KB for the tiles.

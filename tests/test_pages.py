@@ -349,3 +349,19 @@ def test_the_tiles_that_follow_are_served_by_those_that_lead(warehouse, page) ->
         common.tile(builder, codes[i], filters)
     content = module.content(TableBuilder(warehouse), filters)
     assert [tile.code for tile in content.tiles] == list(codes)
+
+
+def test_a_page_starts_its_findings_after_every_other_piece() -> None:
+    """The order of a page's pieces: the leading tiles, the cards in their order, the following
+    tiles, the findings last (they read the year's totals out of the tiles' ten-year tables)."""
+    from observatory.tables.requests import READS_OTHERS, Request, start_order
+    from observatory.tables.requests import leaders as leading
+    from observatory.views import training
+
+    filters = Filters(year=2023)
+    tiles = [Request(code, ("year",), filters) for code in training.TILE_MEASURES]
+    requests = [*tiles, None, None, READS_OTHERS]
+    leaders = leading(tiles)
+    followers = [i for i in range(len(tiles)) if i not in leaders]
+    assert followers
+    assert start_order(requests) == [*leaders, len(tiles), len(tiles) + 1, *followers, len(tiles) + 2]

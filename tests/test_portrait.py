@@ -47,7 +47,7 @@ def test_portrait_tiles_and_pyramid(data_root, builder, query, selection) -> Non
     assert any("62 et 64 ans" in c.value for c in app.caption), "the retirement assumption is stated"
     published = frame.dropna(subset=["value"])
     older = published.loc[published["age5"].isin(["55_59", "60_64", "65_plus"]), "value"].sum()
-    title = portrait.pyramid_card(builder, selection).frame.title
+    title = portrait.pyramid_card(builder, selection).caption.title
     assert title.endswith(f"{fmt.percent(older / published['value'].sum())} des salariés ont 55 ans ou plus"), title
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from observatory import charts
-from observatory.charts import Axis, Frame
+from observatory.charts import Axis, Caption
 from observatory.filters import from_query
 from observatory.views import recruitment
 from tests.app_support import FILTER_SETS
@@ -90,8 +90,9 @@ def _crowd(count: int, seed: int, *, spread: float) -> pd.DataFrame:
 def test_labels_of_many_close_points_do_not_overlap(count, seed, spread, wide) -> None:
     """Adversarial: points piled on one another, long labels, a half-width card."""
     points = _crowd(count, seed, spread=spread)
-    frame = Frame("Titre", "Sous-titre", "Source : test", wide=wide)
-    figure = charts.scatter_chart(points, frame, Axis("Effectif", "count"), Axis("Taux de vacance", "share")).to_dict()
+    caption = Caption("Titre", "Sous-titre", "Source : test", wide=wide)
+    axes = Axis("Effectif", "count"), Axis("Taux de vacance", "share")
+    figure = charts.scatter_chart(points, caption, *axes).to_dict()
     for width in (LAPTOP_CARD[wide], 1.25 * LAPTOP_CARD[wide], 1.6 * LAPTOP_CARD[wide]):
         boxes = label_boxes(figure, width)
         assert not overlapping(boxes), (count, seed, width)

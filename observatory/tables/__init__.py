@@ -23,7 +23,7 @@ from observatory.filters import Filters
 from observatory.formatting import MONTHS
 from observatory.indicators import MEASURES, Measure
 from observatory.protection import Published
-from observatory.tables.requests import Request, start_order, wider_requests
+from observatory.tables.requests import ReadsOthers, Request, start_order, wider_requests
 from observatory.tables.shared_cache import SharedCache
 from observatory.warehouse import Warehouse
 
@@ -132,11 +132,12 @@ class TableBuilder:
     def table(self, request: Request) -> ProtectedTable:
         return self.build(request.dataset, request.dimensions, request.measure, request.filters)
 
-    def gather(self, pieces: Sequence[Callable[[], T] | tuple[Request, Callable[[], T]]]) -> list[T]:
+    def gather(self, pieces: Sequence[Callable[[], T] | tuple[Request | ReadsOthers, Callable[[], T]]]) -> list[T]:
         """Each piece's result, in order, the pieces computed side by side (observatory.parallel;
         the first exception raised, once every piece has ended). A piece may name the table it
-        reads first: the builder starts first the pieces whose tables run queries of their own,
-        then the others, last those it serves from the cells of earlier ones
+        reads first, or READS_OTHERS when it reads what the other pieces build: the builder starts
+        first the pieces whose tables run queries of their own, then the others, then those it
+        serves from the cells of earlier ones, last those reading the others
         (tables.requests.start_order)."""
         named = [piece if isinstance(piece, tuple) else (None, piece) for piece in pieces]
         order = start_order([request for request, _make in named])

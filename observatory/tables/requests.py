@@ -34,21 +34,30 @@ def wider_requests(query: str, parameters: dict[str, object]) -> list[dict[str, 
     return variants
 
 
-def start_order(requests: Sequence[Request | None]) -> list[int]:
+class ReadsOthers:
+    """What a piece names when it reads the tables the other pieces build (a page's findings, which
+    read the year's totals out of the tiles' ten-year tables): started after all of them."""
+
+
+READS_OTHERS = ReadsOthers()
+
+
+def start_order(requests: Sequence[Request | ReadsOthers | None]) -> list[int]:
     """Positions of `requests` in the order to start them, as many at once as there are workers:
     first those that run a query of their own, the widest first (every count before the headcount
-    alone, quantiles before none); then the pieces that name no request, in their order; last
+    alone, quantiles before none); then the pieces that name no request, in their order; then
     those served from cells an earlier one computes, so that workers run other queries instead of
-    waiting for cells already being computed."""
+    waiting for cells already being computed; last those that read what the others build."""
     first = leaders(requests)
-    followers = [i for i, request in enumerate(requests) if request is not None and i not in first]
-    return [*first, *(i for i, request in enumerate(requests) if request is None), *followers]
+    followers = [i for i, request in enumerate(requests) if isinstance(request, Request) and i not in first]
+    return [*first, *(i for i, request in enumerate(requests) if request is None), *followers,
+            *(i for i, request in enumerate(requests) if isinstance(request, ReadsOthers))]
 
 
-def leaders(requests: Sequence[Request | None]) -> list[int]:
+def leaders(requests: Sequence[Request | ReadsOthers | None]) -> list[int]:
     """Positions of the requests that run a query of their own when started in this order, the
     widest first; every other request is served from the cells they compute."""
-    reads = {i: _reads(request) for i, request in enumerate(requests) if request is not None}
+    reads = {i: _reads(request) for i, request in enumerate(requests) if isinstance(request, Request)}
     started: set[tuple] = set()
     found = []
     for i in sorted(reads, key=lambda i: sum(len(wider_requests(query, asked)) for query, _where, asked in reads[i])):

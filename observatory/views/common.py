@@ -23,10 +23,10 @@ from observatory.cards import (
     rows_of,
     source_line,
 )
-from observatory.charts import Frame
+from observatory.charts import Caption
 from observatory.filters import Filters
 from observatory.tables import DIMENSION_LABELS, ProtectedTable, TableBuilder, dimension_labels
-from observatory.tables.requests import Request
+from observatory.tables.requests import READS_OTHERS, Request
 from observatory.warehouse import QueryError
 
 UNAVAILABLE = "Ce graphique n'a pas pu être calculé ; réessayez dans un instant."
@@ -36,9 +36,9 @@ def assembled(builder: TableBuilder, filters: Filters, tile_codes: Sequence[str]
               cards: Sequence[Callable[[], ChartCard | Notice]],
               sentences: Callable[[], tuple[str, ...]]) -> PageContent:
     """A page's content, its pieces computed side by side by the builder: each tile names the
-    ten-year table it reads, the cards and the findings compute theirs."""
+    ten-year table it reads, the cards compute theirs, the findings read the tiles' tables."""
     tiles = [(Request(code, ("year",), filters), partial(tile, builder, code, filters)) for code in tile_codes]
-    pieces: list = builder.gather([*tiles, *cards, sentences])
+    pieces: list = builder.gather([*tiles, *cards, (READS_OTHERS, sentences)])
     return PageContent(pieces[-1], tuple(pieces[len(tiles):-1]), tuple(pieces[:len(tiles)]))
 
 
@@ -135,14 +135,14 @@ def bar_card(builder: TableBuilder, spec: BarSpec, filters: Filters) -> ChartCar
     if spec.top:
         rows = frames.sort_rows(frames.dropna_rows(rows, "value"), "value", ascending=False, kind="stable"
                                 ).head(spec.top)
-    frame = Frame(spec.title(rows), f"{measure.label} · {describe_filters(filters, table.years)}",
+    caption = Caption(spec.title(rows), f"{measure.label} · {describe_filters(filters, table.years)}",
                   source_line(builder.warehouse.snapshot), wide=spec.wide)
     colours = charts.branch_colours() if spec.dimension == "branch" else None
-    figure = charts.bar_chart(rows, frame, unit=measure.unit, colours=colours, sort=not spec.in_list_order)
+    figure = charts.bar_chart(rows, caption, unit=measure.unit, colours=colours, sort=not spec.in_list_order)
     data = DataTable(pd.DataFrame({DIMENSION_LABELS[spec.dimension]: rows["label"].array,
                                    measure.label: rows["value"].to_numpy()}, index=rows.index),
                      {measure.label: measure.unit})
-    return ChartCard(spec.key, frame, figure, data, file_stem(spec.measure, (spec.dimension,), filters, table.years),
+    return ChartCard(spec.key, caption, figure, data, file_stem(spec.measure, (spec.dimension,), filters, table.years),
                      _definition(measure, table) + (f"\n\n{spec.note}" if spec.note else ""), spec.select,
                      alt=f"Diagramme en barres : {measure.label} par {DIMENSION_LABELS[spec.dimension].lower()}.")
 
@@ -174,13 +174,13 @@ def trend_card(builder: TableBuilder, key: str, measure_code: str, filters: Filt
     measure = indicators.MEASURES[measure_code]
     series = by_year(builder, measure_code, filters)
     years = (min(series), max(series)) if series else (filters.effective_year,) * 2
-    frame = Frame(title(series), f"{measure.label} · {describe_filters(filters, years)}",
+    caption = Caption(title(series), f"{measure.label} · {describe_filters(filters, years)}",
                   source_line(builder.warehouse.snapshot))
-    figure = charts.line_chart([charts.Series(measure.label, list(series), list(series.values()))], frame,
+    figure = charts.line_chart([charts.Series(measure.label, list(series), list(series.values()))], caption,
                                unit=measure.unit)
     data = DataTable(pd.DataFrame({"Année": [str(y) for y in series], measure.label: list(series.values())}),
                      {measure.label: measure.unit})
-    return ChartCard(key, frame, figure, data, file_stem(measure_code, ("year",), filters, years),
+    return ChartCard(key, caption, figure, data, file_stem(measure_code, ("year",), filters, years),
                      definition_of(measure_code), alt=f"Courbe : {measure.label} par année.")
 
 
@@ -273,17 +273,17 @@ def scatter_card(builder: TableBuilder, key: str, x_code: str, y_code: str, dime
     rows = xs.rename(columns={"value": "x"})[["code", "label", "x"]].merge(
         ys.rename(columns={"value": "y"})[["code", "label", "y"]], on=["code", "label"], how="outer")
     years = (filters.effective_year,) * 2
-    frame = Frame(title(rows), f"{y_measure.label} et {x_measure.label.lower()} par "
+    caption = Caption(title(rows), f"{y_measure.label} et {x_measure.label.lower()} par "
                   f"{DIMENSION_LABELS[dimension].lower()} · {describe_filters(filters, years)}",
                   source_line(builder.warehouse.snapshot), wide=wide)
     colours = charts.branch_colours() if dimension == "branch" else None
-    figure = charts.scatter_chart(frames.dropna_rows(rows, "x", "y"), frame,
+    figure = charts.scatter_chart(frames.dropna_rows(rows, "x", "y"), caption,
                                   charts.Axis(x_measure.label, x_measure.unit),
                                   charts.Axis(y_measure.label, y_measure.unit), colours)
     data = DataTable(pd.DataFrame({DIMENSION_LABELS[dimension]: rows["label"], x_measure.label: rows["x"],
                                    y_measure.label: rows["y"]}),
                      {x_measure.label: x_measure.unit, y_measure.label: y_measure.unit})
-    return ChartCard(key, frame, figure, data, file_stem(f"{y_code}_{x_code}", (dimension,), filters, years),
+    return ChartCard(key, caption, figure, data, file_stem(f"{y_code}_{x_code}", (dimension,), filters, years),
                      definition_of(y_code, x_code), select,
                      alt=f"Nuage de points : {y_measure.label} selon {x_measure.label.lower()}, "
                          f"un point par {DIMENSION_LABELS[dimension].lower()}.")
@@ -304,13 +304,13 @@ def yearly_lines_card(builder: TableBuilder, key: str, measure_code: str, dimens
     palette = charts.TEMPLATE.layout.colorway
     series = [charts.Series(labels[code], years, wide[code].tolist(), colour=palette[i % len(palette)])
               for i, code in enumerate(present)]
-    frame = Frame(title(rows), f"{measure.label} par {DIMENSION_LABELS[dimension].lower()} · "
+    caption = Caption(title(rows), f"{measure.label} par {DIMENSION_LABELS[dimension].lower()} · "
                   f"{describe_filters(filters, table.years)}", source_line(builder.warehouse.snapshot), wide=True)
-    figure = charts.line_chart(series, frame, unit=measure.unit, log_scale=True)
+    figure = charts.line_chart(series, caption, unit=measure.unit, log_scale=True)
     data = DataTable(pd.DataFrame({"Année": [str(y) for y in years],
                                    **{labels[code]: wide[code].to_numpy() for code in present}}),
                      {labels[code]: measure.unit for code in present})
-    return ChartCard(key, frame, figure, data, file_stem(measure_code, ("year", dimension), filters, table.years),
+    return ChartCard(key, caption, figure, data, file_stem(measure_code, ("year", dimension), filters, table.years),
                      definition_of(measure_code) + (f"\n\n{note}" if note else ""),
                      alt=f"Courbes : {measure.label} par année, une par {DIMENSION_LABELS[dimension].lower()}.")
 

@@ -12,7 +12,7 @@ import pandas as pd
 from observatory import charts, indicators, reference
 from observatory import formatting as fmt
 from observatory.cards import ChartCard, DataTable, Notice, describe_filters, file_stem, source_line
-from observatory.charts import Frame
+from observatory.charts import Caption
 from observatory.filters import Filters
 from observatory.tables import TableBuilder
 from observatory.views.common import by_year, definition_of, guarded, published_total
@@ -161,14 +161,14 @@ def _trend_card(builder: TableBuilder, code: str, filters: Filters, kind: str, a
                  f"{fmt.by_unit(values[1], measure.unit)} pour {labels[b]}")
     colours = charts.branch_colours() if kind == "branche" else {a: charts.MAIN, b: charts.SECOND}
     shared = replace(filters, **{KINDS[kind][1]: ()})  # the filters both sides share
-    frame = Frame(title, f"{measure.label} · {describe_filters(shared, (years[0], last))}",
+    caption = Caption(title, f"{measure.label} · {describe_filters(shared, (years[0], last))}",
                   source_line(builder.warehouse.snapshot))
     figure = charts.line_chart([charts.Series(labels[c], years, [series[c].get(y) for y in years], colour=colours[c])
-                                for c in (a, b)], frame, unit=measure.unit)
+                                for c in (a, b)], caption, unit=measure.unit)
     data = DataTable(pd.DataFrame({"Année": [str(y) for y in years],
                                    **{labels[c]: [series[c].get(y) for y in years] for c in (a, b)}}),
                      {labels[a]: measure.unit, labels[b]: measure.unit})
-    return ChartCard(f"comparer_{code}", frame, figure, data,
+    return ChartCard(f"comparer_{code}", caption, figure, data,
                      file_stem(f"{code}_comparaison", ("year",), replace(filters, **{KINDS[kind][1]: (a, b)}),
                                (years[0], last)),
                      definition_of(code), alt=f"Deux courbes : {measure.label}, {labels[a]} et {labels[b]}.")

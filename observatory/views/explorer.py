@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from observatory import charts, indicators
 from observatory.cards import ChartCard, DataTable, describe_filters, file_stem, source_line
-from observatory.charts import Frame
+from observatory.charts import Caption
 from observatory.contracts import CONTRACTS
 from observatory.filters import FILTERS, Filters
 from observatory.tables import DIMENSION_LABELS, ProtectedTable, TableBuilder, dimension_labels
@@ -116,13 +116,13 @@ def _two_dimensions(builder: TableBuilder, table: ProtectedTable, dims: tuple[st
     order = [dimension_labels(columns_dim).get(c, c) for c in dimension_labels(columns_dim)]
     matrix = matrix.reindex(columns=[o for o in order if o in matrix.columns])
     matrix.index.name, matrix.columns.name = None, None
-    chart_frame = Frame(f"{measure.label} par {DIMENSION_LABELS[rows_dim].lower()} et "
+    caption = Caption(f"{measure.label} par {DIMENSION_LABELS[rows_dim].lower()} et "
                         f"{DIMENSION_LABELS[columns_dim].lower()}", describe_filters(filters, table.years),
                         source_line(builder.warehouse.snapshot), wide=True)
-    figure = charts.heatmap_chart(matrix, chart_frame, unit=measure.unit)
+    figure = charts.heatmap_chart(matrix, caption, unit=measure.unit)
     data = DataTable(matrix.rename_axis(DIMENSION_LABELS[rows_dim]).reset_index(),
                      {str(c): measure.unit for c in matrix.columns})
-    return ChartCard("donnees", chart_frame, figure, data, file_stem(measure.code, dims, filters, table.years),
+    return ChartCard("donnees", caption, figure, data, file_stem(measure.code, dims, filters, table.years),
                      common.definition_of(measure.code),
                      alt=f"Tableau coloré : {measure.label} par {DIMENSION_LABELS[rows_dim].lower()} "
                          f"et {DIMENSION_LABELS[columns_dim].lower()}.")

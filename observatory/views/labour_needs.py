@@ -12,7 +12,7 @@ import pandas as pd
 from observatory import charts, reference
 from observatory import formatting as fmt
 from observatory.cards import ChartCard, DataTable, Notice, PageContent, describe_filters, file_stem
-from observatory.charts import Frame
+from observatory.charts import Caption
 from observatory.filters import Filters
 from observatory.snapshots import Snapshot
 from observatory.tables import DIMENSION_LABELS, TableBuilder
@@ -80,12 +80,12 @@ def _card(key: str, rows: pd.DataFrame, column: str, unit: str, label: str, dime
           snapshot: Snapshot, filters: Filters, select: str | None = None) -> ChartCard:
     year = int(source_of(snapshot)["year"])
     plotted = rows.assign(value=rows[column], status=["secret" if pd.isna(v) else "ok" for v in rows[column]])
-    frame = Frame(title, f"{label} · {describe_filters(filters, (year, year))}", source_line(snapshot), wide=True)
-    figure = charts.bar_chart(plotted, frame, unit=unit)
+    caption = Caption(title, f"{label} · {describe_filters(filters, (year, year))}", source_line(snapshot), wide=True)
+    figure = charts.bar_chart(plotted, caption, unit=unit)
     table = {DIMENSION_LABELS[dimension]: rows["label"], label: rows[column]}
     if column == "value":
         table["Précision"] = _precision(rows)
-    return ChartCard(key, frame, figure, DataTable(pd.DataFrame(table), {label: unit}),
+    return ChartCard(key, caption, figure, DataTable(pd.DataFrame(table), {label: unit}),
                      file_stem(f"bmo_{key}", (dimension,), filters, (year, year)),
                      DEFINITIONS[key.split("_par_")[0]], select,
                      alt=f"Diagramme en barres : {label.lower()} par {DIMENSION_LABELS[dimension].lower()}.")
@@ -169,12 +169,12 @@ def comparison_card(builder: TableBuilder, filters: Filters) -> ChartCard | Noti
         gap = (both["y"] - both["x"]).abs().mean() * 100 if len(both) else None
         title = ("Recrutements jugés difficiles par métier : l'observatoire face à la BMO" if gap is None else
                  f"Recrutements jugés difficiles : {fmt.number(gap, 1)} points d'écart moyen avec la BMO {bmo_year}")
-        frame = Frame(title, f"Un point par métier · {describe_filters(filters, (filters.effective_year,) * 2)}",
+        caption = Caption(title, f"Un point par métier · {describe_filters(filters, (filters.effective_year,) * 2)}",
                       "Sources : observatoire (offres d'emploi) ; " + source_line(snapshot)[9:], wide=True)
-        figure = charts.scatter_chart(both, frame, charts.Axis(x_label, "share"), charts.Axis(y_label, "share"))
+        figure = charts.scatter_chart(both, caption, charts.Axis(x_label, "share"), charts.Axis(y_label, "share"))
         data = DataTable(pd.DataFrame({"Métier": rows["label"], x_label: rows["x"], y_label: rows["y"]}),
                          {x_label: "share", y_label: "share"})
-        return ChartCard("bmo_comparaison", frame, figure, data,
+        return ChartCard("bmo_comparaison", caption, figure, data,
                          file_stem("part_difficile_bmo", ("occupation",), filters, (filters.effective_year,) * 2),
                          definition_of("part_difficile") + "\n\n" + DEFINITIONS["part_difficile"], "occupation",
                          alt="Nuage de points : part des recrutements jugés difficiles par métier, "

@@ -14,7 +14,7 @@ import pandas as pd
 from observatory import charts, indicators, reference
 from observatory import formatting as fmt
 from observatory.cards import ChartCard, DataTable, Notice, PageContent, describe_filters, file_stem, source_line
-from observatory.charts import Frame
+from observatory.charts import Caption
 from observatory.filters import Filters
 from observatory.tables import TableBuilder, dimension_labels
 from observatory.views import salaries
@@ -63,11 +63,11 @@ def pyramid_card(builder: TableBuilder, filters: Filters) -> ChartCard:
         title = f"Pyramide des âges : {fmt.percent(older / everyone)} des salariés ont 55 ans ou plus"
     years = table.years
     subtitle = f"{measure.label} par âge et sexe · {describe_filters(replace(filters, sex=None), years)}"
-    chart_frame = Frame(title, subtitle, source_line(builder.warehouse.snapshot))
-    figure = charts.pyramid_chart(rows, chart_frame)
+    caption = Caption(title, subtitle, source_line(builder.warehouse.snapshot))
+    figure = charts.pyramid_chart(rows, caption)
     data = DataTable(pd.DataFrame({"Âge": rows["label"], "Femmes": rows["women"], "Hommes": rows["men"]}),
                      {"Femmes": "count", "Hommes": "count"})
-    return ChartCard("pyramide", chart_frame, figure, data,
+    return ChartCard("pyramide", caption, figure, data,
                      file_stem("pyramide_ages", ("age5", "sex"), filters, years),
                      definition_of("effectif") + "\n\nTranches de 5 ans d'âge au 31 décembre ; chaque case est "
                      "protégée comme les autres (bruit, seuils) : la part des 55 ans ou plus du titre est calculée "

@@ -10,7 +10,7 @@ import pandas as pd
 from observatory import charts, frames, reference
 from observatory import formatting as fmt
 from observatory.cards import ChartCard, DataTable, Notice, PageContent, describe_filters, file_stem, source_line
-from observatory.charts import Frame
+from observatory.charts import Caption
 from observatory.filters import Filters
 from observatory.tables import DIMENSION_LABELS, TableBuilder
 from observatory.views.common import (
@@ -53,13 +53,13 @@ def distribution_card(builder: TableBuilder, dimension: str, filters: Filters) -
     else:
         title = f"Distribution des salaires par {where}"
     smic = reference.smic_annual()[filters.effective_year]
-    frame = Frame(title, f"Salaire brut mensuel EQTP : D1, Q1, médiane, Q3, D9 ; pointillés : SMIC · "
+    caption = Caption(title, f"Salaire brut mensuel EQTP : D1, Q1, médiane, Q3, D9 ; pointillés : SMIC · "
                   f"{describe_filters(filters, years)}",
                   source_line(builder.warehouse.snapshot), wide=True)
-    figure = charts.quantile_chart(rows, frame, smic=smic)
+    figure = charts.quantile_chart(rows, caption, smic=smic)
     table = pd.DataFrame({DIMENSION_LABELS[dimension]: rows["label"],
                           **{label: rows[short] for _c, short, label in QUANTILES}})
-    return ChartCard(f"distribution_{dimension}", frame, figure,
+    return ChartCard(f"distribution_{dimension}", caption, figure,
                      DataTable(table, {label: "eur" for *_x, label in QUANTILES}),
                      file_stem("salaire_quantiles", (dimension,), filters, years),
                      definition_of(*(c for c, *_x in QUANTILES)) + f"\n\n**SMIC** brut mensuel (35 h) de "
@@ -83,7 +83,7 @@ def evolution_card(builder: TableBuilder, filters: Filters) -> ChartCard:
         title = (f"En euros constants, le salaire médian a {verb} de {fmt.percent(abs(real))} depuis {years[0]}, "
                  f"le SMIC de {fmt.percent(smic_real)}")
     span = (years[0], base)
-    frame = Frame(title, f"Salaire médian brut mensuel EQTP · {describe_filters(filters, span)}",
+    caption = Caption(title, f"Salaire médian brut mensuel EQTP · {describe_filters(filters, span)}",
                   source_line(builder.warehouse.snapshot) + f" Prix : indice INSEE, euros de {base}.")
     figure = charts.line_chart([
         charts.Series("Salaire médian (euros courants)", years, [current[y] for y in years]),
@@ -91,12 +91,12 @@ def evolution_card(builder: TableBuilder, filters: Filters) -> ChartCard:
                       colour=charts.THIRD, dash="dash"),
         charts.Series("SMIC mensuel brut (35 h)", years, [smic[y] for y in years], colour=charts.SECOND,
                       dash="dot"),
-    ], frame, unit="eur")
+    ], caption, unit="eur")
     table = pd.DataFrame({"Année": [str(y) for y in years],
                           "Salaire médian (euros courants)": [current[y] for y in years],
                           f"Salaire médian (euros de {base})": [constant[y] for y in years],
                           "SMIC mensuel brut": [smic[y] for y in years]})
-    return ChartCard("evolution", frame, figure, DataTable(table, {c: "eur" for c in table.columns[1:]}),
+    return ChartCard("evolution", caption, figure, DataTable(table, {c: "eur" for c in table.columns[1:]}),
                      file_stem("salaire_median_smic", ("year",), filters, span),
                      definition_of("salaire_median") + "\n\n**Euros constants** : salaire de chaque année "
                      f"multiplié par le rapport des indices des prix à la consommation (INSEE) de {base} "

@@ -16,7 +16,7 @@ import pandas as pd
 from observatory import charts, indicators, maps, reference
 from observatory import formatting as fmt
 from observatory.cards import ChartCard, DataTable, Notice, PageContent, describe_filters, file_stem, source_line
-from observatory.charts import Frame
+from observatory.charts import Caption
 from observatory.filters import Filters
 from observatory.snapshots import Snapshot
 from observatory.sources.base import SourceError
@@ -79,9 +79,9 @@ def map_card(builder: TableBuilder, measure_code: str, filters: Filters) -> Char
     title = (f"{measure.label} : de {fmt.by_unit(published.iloc[0]['value'], measure.unit)} "
              f"({published.iloc[0]['label']}) à {fmt.by_unit(published.iloc[-1]['value'], measure.unit)} "
              f"({published.iloc[-1]['label']})" if len(published) >= 2 else measure.label)
-    frame = Frame(title, f"{measure.label} par région · {describe_filters(everywhere, (year, year))}",
+    caption = Caption(title, f"{measure.label} par région · {describe_filters(everywhere, (year, year))}",
                   source_line(builder.warehouse.snapshot), wide=True)
-    figure = maps.region_map(rows, frame, unit=measure.unit, boundaries=boundaries(builder.warehouse.snapshot),
+    figure = maps.region_map(rows, caption, unit=measure.unit, boundaries=boundaries(builder.warehouse.snapshot),
                              selected=filters.regions)
     ranked = rows.sort_values("value", ascending=False, na_position="last").reset_index(drop=True)
     rank = [str(i + 1) if pd.notna(v) else "" for i, v in enumerate(ranked["value"])]
@@ -89,7 +89,7 @@ def map_card(builder: TableBuilder, measure_code: str, filters: Filters) -> Char
         "Rang": rank, "Région": ranked["label"], measure.label: ranked["value"],
         "Écart à la France": [gap_text(v, france, measure.unit) for v in ranked["value"]],
     }), {measure.label: measure.unit})
-    return ChartCard("carte", frame, figure, data, file_stem(measure_code, ("region",), everywhere, (year, year)),
+    return ChartCard("carte", caption, figure, data, file_stem(measure_code, ("region",), everywhere, (year, year)),
                      definition_of(measure_code) + f"\n\n**France entière** : {fmt.by_unit(france, measure.unit)}.",
                      select="region", click_target="une région",
                      alt=f"Carte des régions : {measure.label} ; le tableau classe les régions et donne leur "
@@ -118,15 +118,15 @@ def region_profile_card(builder: TableBuilder, region: str, filters: Filters) ->
              f"{widest['label'][0].lower() + widest['label'][1:]} ({_gap_words(widest)})" if widest is not None
              else f"{label} face à la France")
     subtitle = f"Écart relatif à la France (en %) · {describe_filters(here, (year, year))}"
-    frame = Frame(title, subtitle, source_line(builder.warehouse.snapshot), wide=True)
-    figure = charts.bar_chart(rows, frame, unit="share", sort=False)
+    caption = Caption(title, subtitle, source_line(builder.warehouse.snapshot), wide=True)
+    figure = charts.bar_chart(rows, caption, unit="share", sort=False)
     data = DataTable(pd.DataFrame({
         "Indicateur": table["label"],
         label: [fmt.by_unit(v, u) for v, u in zip(table["region"], table["unit"], strict=True)],
         "France": [fmt.by_unit(v, u) for v, u in zip(table["france"], table["unit"], strict=True)],
         "Écart": [gap_text(v, f, u) for v, f, u in zip(table["region"], table["france"], table["unit"], strict=True)],
     }), {})
-    return ChartCard("region_france", frame, figure, data,
+    return ChartCard("region_france", caption, figure, data,
                      file_stem("region_face_france", (), here, (year, year)),
                      definition_of(*PROFILE_MEASURES),
                      alt=f"Barres : écart de {label} à la France sur {len(PROFILE_MEASURES)} indicateurs.")
