@@ -365,3 +365,27 @@ def test_a_page_starts_its_findings_after_every_other_piece() -> None:
     followers = [i for i in range(len(tiles)) if i not in leaders]
     assert followers
     assert start_order(requests) == [*leaders, len(tiles), len(tiles) + 1, *followers, len(tiles) + 2]
+
+
+def test_a_finding_is_left_out_when_a_figure_it_needs_is_secret() -> None:
+    """from_totals: the writer gets the year's totals in order; a secret required one leaves the
+    sentence out, a secret optional one reaches the writer as None (its clause left out)."""
+    from observatory.views.common import from_totals
+
+    class Totals:
+        def __init__(self, values: dict[str, float | None]) -> None:
+            self.values, self.asked = values, []
+
+        def total(self, code: str, filters: Filters) -> float | None:
+            self.asked.append((code, filters))
+            return self.values[code]
+
+    filters = Filters(year=2022)
+    def write(a: float, b: float | None) -> str:
+        return f"{a} {b}"
+    published = Totals({"effectif": 10.0, "etp": None})
+    assert from_totals(published, filters, ("effectif",), write, optional=("etp",))() == "10.0 None"
+    assert published.asked == [("effectif", filters), ("etp", filters)]
+    assert from_totals(Totals({"effectif": None, "etp": 3.0}), filters, ("effectif",), write,
+                       optional=("etp",))() is None
+    assert from_totals(Totals({"effectif": 1.0, "etp": None}), filters, ("effectif", "etp"), write)() is None

@@ -216,6 +216,17 @@ def sentences_from(builder: TableBuilder, *writers: Callable[[], str | None]) ->
     return tuple(sentence for sentence in builder.gather([partial(_written, write) for write in writers]) if sentence)
 
 
+def from_totals(builder: TableBuilder, filters: Filters, codes: Sequence[str], write: Callable[..., str], *,
+                optional: Sequence[str] = ()) -> Callable[[], str | None]:
+    """A finding written from the year's published totals of `codes` then of `optional`, given in
+    that order; None (left out) when one of `codes` is secret, an optional one None when secret
+    (its clause left out)."""
+    def written() -> str | None:
+        values = [builder.total(code, filters) for code in (*codes, *optional)]
+        return None if any(value is None for value in values[:len(codes)]) else write(*values)
+    return written
+
+
 def published_total(builder: TableBuilder, code: str, filters: Filters) -> float | None:
     """The year's total, None when it is secret or could not be computed (the card or table that
     shows it says "secret")."""

@@ -16,6 +16,7 @@ from observatory.views.common import (
     by_dimension,
     by_year,
     change_between,
+    from_totals,
     sentences_from,
     trend_piece,
 )
@@ -27,10 +28,7 @@ TREND_MEASURES = ("effectif", "salaire_median", "postes_non_pourvus", "taux_acce
 def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
     """Three to five sentences on the current view, each skipped when its figures are secret."""
     year = filters.effective_year
-    def headcount() -> str | None:
-        persons, fte, women = (builder.total(c, filters) for c in ("effectif", "etp", "part_femmes"))
-        if persons is None:
-            return None
+    def headcount(persons: float, fte: float | None, women: float | None) -> str:
         text = f"En {year}, le champ retenu compte {fmt.number(persons)} salariés"
         if fte is not None:
             text += f" ({fmt.number(fte)} équivalents temps plein)"
@@ -38,14 +36,9 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
             text += f", dont {fmt.percent(women)} de femmes"
         return text + "."
 
-    def pay() -> str | None:
-        median, ratio, near = (builder.total(c, filters) for c in ("salaire_median", "ratio_smic",
-                                                                     "part_proche_smic"))
-        if median is None or ratio is None:
-            return None
-        smic = reference.smic_annual()[year]
+    def pay(median: float, ratio: float, near: float | None) -> str:
         text = (f"Le salaire médian brut en équivalent temps plein atteint {fmt.euros(median)} par mois, "
-                f"soit {fmt.number(ratio, 2)} fois le SMIC ({fmt.euros(smic)})")
+                f"soit {fmt.number(ratio, 2)} fois le SMIC ({fmt.euros(reference.smic_annual()[year])})")
         if near is not None:
             text += f" ; {fmt.percent(near)} des salariés sont payés moins de 1,1 SMIC"
         return text + "."
@@ -68,7 +61,10 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
         direction = "progressé" if change >= 0 else "reculé"
         return f"L'effectif a {direction} de {fmt.percent(abs(change))} entre {first} et {year}."
 
-    return sentences_from(builder, headcount, pay, unfilled, growth,
+    return sentences_from(builder,
+                          from_totals(builder, filters, ("effectif",), headcount, optional=("etp", "part_femmes")),
+                          from_totals(builder, filters, ("salaire_median", "ratio_smic"), pay,
+                                      optional=("part_proche_smic",)), unfilled, growth,
                           lambda: access_by_size_sentence(builder, filters))
 
 

@@ -24,6 +24,7 @@ from observatory.views.common import (
     bar_piece,
     definition_of,
     extremes_title,
+    from_totals,
     guarded,
     sentences_from,
     trend_piece,
@@ -113,34 +114,17 @@ def _sentences(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
     label = reference.code_lists()["branch"].label(filters.branches[0])
     year = filters.effective_year
 
-    def people() -> str | None:
-        headcount, women = builder.total("effectif", filters), builder.total("part_femmes", filters)
-        if headcount is None or women is None:
-            return None
-        return f"{label} : {fmt.number(headcount)} salariés en {year}, dont {fmt.percent(women)} de femmes."
-
-    def retirements() -> str | None:
-        older, five, ten = (builder.total(c, filters) for c in ("part_55_plus", "departs_5ans", "departs_10ans"))
-        if older is None or five is None or ten is None:
-            return None
-        return (f"{fmt.percent(older)} ont 55 ans ou plus : {fmt.number(five)} départs à la retraite possibles d'ici "
-                f"5 ans et {fmt.number(ten)} d'ici 10 ans (départ supposé entre 62 et 64 ans).")
-
-    def pay() -> str | None:
-        median, ratio = builder.total("salaire_median", filters), builder.total("ratio_smic", filters)
-        if median is None or ratio is None:
-            return None
-        return (f"Salaire médian brut : {fmt.euros(median)} par mois en équivalent temps plein, "
-                f"{fmt.number(ratio, 2)} SMIC.")
-
-    def vacancies() -> str | None:
-        unfilled, hard = builder.total("postes_non_pourvus", filters), builder.total("part_difficile", filters)
-        if unfilled is None or hard is None:
-            return None
-        return (f"{fmt.number(unfilled)} postes non pourvus au 31 décembre ; {fmt.percent(hard)} des recrutements "
-                "jugés difficiles.")
-
-    def training() -> str | None:
-        access = builder.total("taux_acces", filters)
-        return None if access is None else f"Taux d'accès à la formation : {fmt.percent(access)}."
+    people = from_totals(builder, filters, ("effectif", "part_femmes"), lambda headcount, women: (
+        f"{label} : {fmt.number(headcount)} salariés en {year}, dont {fmt.percent(women)} de femmes."))
+    retirements = from_totals(builder, filters, ("part_55_plus", "departs_5ans", "departs_10ans"),
+                              lambda older, five, ten: (
+        f"{fmt.percent(older)} ont 55 ans ou plus : {fmt.number(five)} départs à la retraite possibles d'ici "
+        f"5 ans et {fmt.number(ten)} d'ici 10 ans (départ supposé entre 62 et 64 ans)."))
+    pay = from_totals(builder, filters, ("salaire_median", "ratio_smic"), lambda median, ratio: (
+        f"Salaire médian brut : {fmt.euros(median)} par mois en équivalent temps plein, {fmt.number(ratio, 2)} SMIC."))
+    vacancies = from_totals(builder, filters, ("postes_non_pourvus", "part_difficile"), lambda unfilled, hard: (
+        f"{fmt.number(unfilled)} postes non pourvus au 31 décembre ; {fmt.percent(hard)} des recrutements "
+        "jugés difficiles."))
+    training = from_totals(builder, filters, ("taux_acces",), lambda access: (
+        f"Taux d'accès à la formation : {fmt.percent(access)}."))
     return sentences_from(builder, people, retirements, pay, vacancies, training)

@@ -21,6 +21,7 @@ from observatory.views.common import (
     by_year,
     extremes,
     extremes_title,
+    from_totals,
     guarded,
     scatter_card,
     sentences_from,
@@ -139,14 +140,9 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
         return (f"Le taux de vacance va de {fmt.percent(low['value'])} dans la branche {low['label']} à "
                 f"{fmt.percent(high['value'])} dans la branche {high['label']}.")
 
-    def withdrawn() -> str | None:
-        share = builder.total("part_retiree", filters)
-        delay = builder.total("delai_median", filters)
-        if share is None or delay is None:
-            return None
-        return (f"{fmt.percent(share)} des offres ont été retirées faute de candidat ; un poste pourvu l'a été "
-                f"en {fmt.by_unit(delay, 'days')} (délai médian).")
-
+    withdrawn = from_totals(builder, filters, ("part_retiree", "delai_median"), lambda share, delay: (
+        f"{fmt.percent(share)} des offres ont été retirées faute de candidat ; un poste pourvu l'a été "
+        f"en {fmt.by_unit(delay, 'days')} (délai médian)."))
     return sentences_from(builder, unfilled, tensions, occupations, branches, withdrawn)
 
 

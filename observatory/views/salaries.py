@@ -23,6 +23,7 @@ from observatory.views.common import (
     definition_of,
     extremes,
     extremes_title,
+    from_totals,
     guarded,
     sentences_from,
 )
@@ -132,29 +133,20 @@ BAR_SPECS = (
 def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
     year = filters.effective_year
 
-    def spread() -> str | None:
-        median, d1, d9 = (builder.total(c, filters) for c in ("salaire_median", "salaire_d1", "salaire_d9"))
-        if median is None:
-            return None
+    def spread(median: float, d1: float | None, d9: float | None) -> str:
         text = f"En {year}, la moitié des salariés gagne moins de {fmt.euros(median)} brut par mois en EQTP"
         if d1 is not None and d9 is not None:
             text += (f" ; les 10 % les mieux payés plus de {fmt.euros(d9)}, les 10 % les moins bien payés "
                      f"moins de {fmt.euros(d1)} (rapport D9/D1 : {fmt.number(d9 / d1, 2)})")
         return text + "."
 
-    def smic() -> str | None:
-        ratio, near = builder.total("ratio_smic", filters), builder.total("part_proche_smic", filters)
-        if ratio is None or near is None:
-            return None
-        return (f"Le salaire médian représente {fmt.number(ratio, 2)} SMIC et {fmt.percent(near)} des "
-                "salariés sont payés moins de 1,1 SMIC.")
+    smic = from_totals(builder, filters, ("ratio_smic", "part_proche_smic"), lambda ratio, near: (
+        f"Le salaire médian représente {fmt.number(ratio, 2)} SMIC et {fmt.percent(near)} des "
+        "salariés sont payés moins de 1,1 SMIC."))
 
-    def gap() -> str | None:
-        value = builder.total("ecart_salarial_fh", filters)
-        if value is None:
-            return None
-        sense = "inférieur" if value >= 0 else "supérieur"
-        return f"Le salaire moyen des femmes est {sense} de {fmt.percent(abs(value))} à celui des hommes."
+    gap = from_totals(builder, filters, ("ecart_salarial_fh",), lambda value: (
+        f"Le salaire moyen des femmes est {'inférieur' if value >= 0 else 'supérieur'} de "
+        f"{fmt.percent(abs(value))} à celui des hommes."))
 
     def branches() -> str | None:
         pair = extremes(by_dimension(builder, "salaire_median", "branch", filters))
@@ -165,7 +157,8 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
                 f"de la branche {low['label']} ; le plus élevé, {fmt.euros(high['value'])}, celui de la branche "
                 f"{high['label']}.")
 
-    return sentences_from(builder, spread, smic, gap, branches)
+    return sentences_from(builder, from_totals(builder, filters, ("salaire_median",), spread,
+                                               optional=("salaire_d1", "salaire_d9")), smic, gap, branches)
 
 
 def content(builder: TableBuilder, filters: Filters) -> PageContent:

@@ -19,6 +19,7 @@ from observatory.views.common import (
     bar_piece,
     by_dimension,
     extremes_title,
+    from_totals,
     guarded,
     in_list_order,
     sentences_from,
@@ -141,13 +142,10 @@ def findings(builder: TableBuilder, filters: Filters) -> tuple[str, ...]:
         return (f"{fmt.number(alternance)} personnes sont entrées en alternance en {year}, dont "
                 f"{fmt.number(apprentices['value'].iloc[0])} en apprentissage.")
 
-    def cost() -> str | None:
-        per_trainee, per_hour = builder.total("cout_par_stagiaire", filters), builder.total("cout_horaire", filters)
-        hours = builder.total("heures_par_stagiaire", filters)
-        if per_trainee is None or per_hour is None or hours is None:
-            return None
-        return (f"Un stagiaire a suivi en moyenne {fmt.number(hours)} heures de formation, pour un coût "
-                f"pédagogique de {fmt.euros(per_trainee)} ({fmt.euros(per_hour, 2)} de l'heure).")
+    cost = from_totals(builder, filters, ("heures_par_stagiaire", "cout_par_stagiaire", "cout_horaire"),
+                       lambda hours, per_trainee, per_hour: (
+        f"Un stagiaire a suivi en moyenne {fmt.number(hours)} heures de formation, pour un coût "
+        f"pédagogique de {fmt.euros(per_trainee)} ({fmt.euros(per_hour, 2)} de l'heure)."))
 
     return sentences_from(builder, trainees, lambda: access_by_size_sentence(builder, filters), age, apprenticeship,
                           cost)
