@@ -22,7 +22,7 @@ def snapshot_at(scale: float, seed: int, data_dir: Path) -> tuple[snapshots.Snap
     """
     current = snapshots.active(data_dir)
     if current is not None and current.manifest.get("demo") == {"scale": scale, "seed": seed}:
-        if warehouse.database_version(current.path / warehouse.DATABASE_FILE) != warehouse.DATABASE_VERSION:
+        if warehouse.built_layout(current.path / warehouse.DATABASE_FILE) != warehouse.database_layout():
             warehouse.build_database(current.path)  # as `make run` does (snapshots rebuild)
         return current, {}
     started = time.perf_counter()

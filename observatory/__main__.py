@@ -151,7 +151,7 @@ def _verify_snapshots() -> int:
             problems = [str(error)]
         else:
             database = snap.path / warehouse.DATABASE_FILE
-            if database.exists() and warehouse.database_version(database) is None:
+            if database.exists() and warehouse.built_layout(database) is None:
                 problems.append(f"{warehouse.DATABASE_FILE} illisible (à reconstruire : refaire l'import ou revenir "
                                 "au snapshot précédent)")
         damaged += bool(problems)
@@ -174,7 +174,7 @@ def _rebuild_database(snapshot_id: str | None, *, if_outdated: bool) -> int:
             return _fail("aucun snapshot actif. Lancez : python -m observatory demo", EXIT_REFUSED)
     snap = snapshots.load(snapshot_id)
     database = snap.path / warehouse.DATABASE_FILE
-    if if_outdated and warehouse.database_version(database) == warehouse.DATABASE_VERSION:
+    if if_outdated and warehouse.built_layout(database) == warehouse.database_layout():
         print(f"Base de requêtes du snapshot {snap.id} à jour (rien à faire).")
         return EXIT_OK
     _progress_bar("Vérification du snapshot", 0.0)

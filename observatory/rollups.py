@@ -21,7 +21,6 @@ from observatory.filters import CODE_FILTERS, FILTERS, OCCUPATIONS, occupations_
 EMPLOYER_DIMENSIONS: tuple[str, ...] = (*(f.column for f in FILTERS if f.level == "employer"), "total")
 # Person columns the filters act on; a rollup without one holds '*' there.
 PERSON_COLUMNS: tuple[str, ...] = tuple(f.column for f in CODE_FILTERS if f.level == "person")
-GROUP: tuple[str, ...] = PERSON_COLUMNS
 # Columns of a training action: a trainee may have several values, so a rollup keeping one serves
 # only requests broken down by it (summing its rows over values would count a person twice).
 ACTION_COLUMNS: frozenset[str] = frozenset({"scheme", "certification"})
@@ -81,6 +80,11 @@ class Rollup:
         return self.columns
 
 
+def person_columns(dataset: str) -> tuple[str, ...]:
+    """The person columns that the dataset's filters act on: those its group rollup keeps."""
+    return tuple(f.column for f in CODE_FILTERS if f.level == "person" and dataset in f.datasets)
+
+
 def _person_lattice() -> tuple[Rollup, ...]:
     """Employees' rollups, parents first: the group from the microdata; occupation (pay and counts
     by occupation, read as they are) and sex with age band (the pyramid's bands under a sex filter)
@@ -88,7 +92,7 @@ def _person_lattice() -> tuple[Rollup, ...]:
     the smallest. Other pairs of person filters read the group: few of its rows pass both. At
     scale 1 the group costs 6.5-7.5 s to build, the others 0.4-2.6 s."""
     return (
-        Rollup("employees_by_group", GROUP),
+        Rollup("employees_by_group", person_columns("employees")),
         Rollup("employees_by_occupation", ("occupation", "family"), "employees_by_group"),
         Rollup("employees_by_sex_age_band", ("sex", "age_band"), "employees_by_group"),
         Rollup("employees_by_sex", ("sex",), "employees_by_sex_age_band"),
@@ -111,8 +115,8 @@ def _training_lattice() -> tuple[Rollup, ...]:
     microdata, 6-8 ms from it, a sex filter included)."""
     return (
         Rollup("training_by_employer", ()),
-        Rollup("training_by_group", GROUP),
-        Rollup("training_by_group_scheme", (*GROUP, "scheme")),
+        Rollup("training_by_group", person_columns("training")),
+        Rollup("training_by_group_scheme", (*person_columns("training"), "scheme")),
         Rollup("training_by_sex_age_band", ("sex", "age_band"), "training_by_group"),
         Rollup("training_by_sex", ("sex",), "training_by_sex_age_band"),
         Rollup("training_by_age_band", ("age_band",), "training_by_sex_age_band"),

@@ -10,6 +10,9 @@ are named `.sql` files with `$named` parameters, each run on its own cursor unde
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
 import re
 import threading
@@ -27,8 +30,9 @@ from observatory.snapshots import Snapshot
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DATABASE_FILE = "warehouse.duckdb"
-# Bump when queries/build/ changes: a database of another layout is refused on open
-# (DatabaseOutdated) and rebuilt by `python -m observatory snapshots rebuild ID` (`make run` does it).
+# A database of another layout (database_layout) is refused on open (DatabaseOutdated) and rebuilt
+# by `python -m observatory snapshots rebuild ID` (`make run` does it). The layout follows the build's
+# queries and declarations by itself; bump the version when the build's Python code changes.
 DATABASE_VERSION = 28
 # Columns of the sorted values (build_sorted_values) per dataset, stored as enums; the rollups'
 # dimensions (rollups.ENUM_COLUMNS) are too: one enum type per dataset column serves both.
@@ -189,8 +193,7 @@ def _build_into(folder: Path, target: Path) -> None:
             con.execute(filter_macro(dataset, columns, "build/filter_condition"))
         _build_rollups(con)
         exact = bool(con.execute(load_query("build/training_persons_check")).fetchone()[0])
-        con.execute("CREATE TABLE warehouse_meta AS SELECT $version AS version, $exact AS persons_rollup_exact",
-                    {"version": DATABASE_VERSION, "exact": exact})
+        con.execute(load_query("build/build_meta"), {"layout": database_layout(), "exact": exact})
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -247,8 +250,32 @@ def _build_enums(con: duckdb.DuckDBPyConnection) -> None:
                                frozenset([kind, column, dataset])))
 
 
-def database_version(path: Path) -> int | None:
-    """The layout version a snapshot database was built with (None: absent or unreadable)."""
+@cache
+def database_layout() -> str:
+    """The layout of the database this code builds: its version and a digest of what shapes the
+    database, the build's queries (comments aside), the fragments they splice and the
+    declarations they are rendered from (filters, rollups, sorted columns, official tables). A
+    change to any of them outdates the databases built before, with no version to bump."""
+    spliced = {fragment for fragments in rollups.MICRODATA.values() for fragment in fragments.values()}
+    names = sorted({*(f"build/{p.stem}" for p in (QUERIES_DIR / "build").glob("*.sql")),
+                    *(p.stem for p in QUERIES_DIR.glob("rollup_*.sql")), *spliced})
+    declarations = [filters.FILTERS, rollups.BUILDS, SORTED_COLUMNS, OFFICIAL_TABLES]
+    digest = hashlib.sha256(json.dumps([[(name, _body(load_query(name))) for name in names], declarations],
+                                       default=_canonical, sort_keys=True).encode())
+    return f"{DATABASE_VERSION}-{digest.hexdigest()[:16]}"
+
+
+def _canonical(value: object) -> object:
+    """A declaration as JSON the same in every process (a set's order follows the string hash seed)."""
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"pas de forme canonique pour {type(value).__name__}")
+
+
+def built_layout(path: Path) -> str | None:
+    """The layout a snapshot database was built with (None: absent or unreadable)."""
     if not path.is_file():
         return None
     try:
@@ -256,11 +283,13 @@ def database_version(path: Path) -> int | None:
     except duckdb.Error:
         return None
     try:
-        return int(con.execute("SELECT max(version) FROM warehouse_meta").fetchone()[0])
+        meta = con.execute(load_query("warehouse_meta")).fetchdf()
     except duckdb.Error:
         return None
     finally:
         con.close()
+    # Databases of version 28 and before hold a version number, no layout.
+    return str(meta["layout"].iloc[0] if "layout" in meta else meta["version"].iloc[0])
 
 
 class Warehouse:
@@ -270,8 +299,8 @@ class Warehouse:
         self.snapshot = snapshot
         self.limits = limits
         database = snapshot.path / DATABASE_FILE
-        version = database_version(database)
-        if not database.is_file() or version not in (None, DATABASE_VERSION):
+        layout = built_layout(database)
+        if not database.is_file() or layout not in (None, database_layout()):
             raise DatabaseOutdated(snapshot.id)  # unreadable (None): refused below by DuckDB
         self._con = duckdb.connect(str(database), read_only=True, config={
             "threads": limits.threads,
@@ -289,8 +318,8 @@ class Warehouse:
         self._con.execute("SET enable_external_access = false")
         self._con.execute("SET lock_configuration = true")
         # Whether the rollups of groups of trainees count each trainee once (rollups.usable).
-        self.persons_rollup_exact = bool(self._con.execute(
-            "SELECT persons_rollup_exact FROM warehouse_meta").fetchone()[0])
+        self.persons_rollup_exact = bool(self._con.execute(load_query("warehouse_meta")).fetchdf()[
+            "persons_rollup_exact"].iloc[0])
         # Rows of each table, for the choice of the smallest rollup that serves a request.
         self.table_rows: dict[str, int] = dict(self._con.execute(
             "SELECT table_name, estimated_size FROM duckdb_tables()").fetchall())

@@ -19,7 +19,7 @@ import pytest
 from observatory import publishing, snapshots
 from observatory.__main__ import EXIT_REFUSED
 from observatory.formatting import as_text
-from observatory.warehouse import DATABASE_FILE, DATABASE_VERSION, DatabaseOutdated, Warehouse, database_version
+from observatory.warehouse import DATABASE_FILE, DatabaseOutdated, Warehouse, built_layout, database_layout
 from tests.app_support import APP
 from tests.browser_support import ROOT
 
@@ -88,7 +88,7 @@ def _outdate(database: Path) -> None:
     """A database as an older version of the code built it."""
     database.chmod(0o644)
     con = duckdb.connect(str(database))
-    con.execute("UPDATE warehouse_meta SET version = version - 1")
+    con.execute("UPDATE warehouse_meta SET layout = '28-0000000000000000'")
     con.close()
     database.chmod(0o444)
 
@@ -130,7 +130,7 @@ def test_a_database_of_another_version_is_refused_not_rebuilt(history: Path, tmp
     rebuilt = _cli(data, "snapshots", "rebuild", active.id)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "Construction de la base" in rebuilt.stderr and "reconstruite" in rebuilt.stdout
-    assert database_version(active.path / DATABASE_FILE) == DATABASE_VERSION
+    assert built_layout(active.path / DATABASE_FILE) == database_layout()
     assert oct((active.path / DATABASE_FILE).stat().st_mode & 0o777) == "0o444"
     assert not [p.name for p in active.path.iterdir() if p.name.endswith((".tmp", ".wal"))]
     again = _cli(data, "snapshots", "rebuild", "--if-outdated")
@@ -148,6 +148,41 @@ def _cli(data: Path, *args: str, user: int | None = None) -> subprocess.Complete
 
 READ_COMMANDS = (("table", "employees", "--by", "branch", "--measure", "effectif"), ("snapshots", "list"),
                  ("snapshots", "verify"), ("sources", "list"), ("snapshots", "rebuild", "--if-outdated"))
+
+
+def test_the_layout_follows_the_build_queries_and_the_declarations(tmp_path: Path, monkeypatch) -> None:
+    """A database built by other build queries or another filter declaration is outdated with no
+    version bumped by hand; comments and a set's order (the hash seed) do not count."""
+    import dataclasses
+
+    from observatory import filters, warehouse
+
+    def layout() -> str:
+        warehouse.load_query.cache_clear()
+        warehouse.database_layout.cache_clear()
+        return database_layout()
+
+    today = layout()
+    assert today.startswith(f"{warehouse.DATABASE_VERSION}-")
+    queries = tmp_path / "queries"
+    shutil.copytree(warehouse.QUERIES_DIR, queries)
+    monkeypatch.setattr(warehouse, "QUERIES_DIR", queries)
+    built = queries / "build" / "build_employees.sql"
+    built.write_text(built.read_text(encoding="utf-8") + "-- a comment\n", encoding="utf-8")
+    assert layout() == today
+    built.write_text(built.read_text(encoding="utf-8").replace("SELECT", "SELECT DISTINCT", 1), encoding="utf-8")
+    assert layout() != today
+    monkeypatch.undo()
+    assert layout() == today
+    extra = dataclasses.replace(filters.FILTERS[-1], url_key="contrat", attribute="contracts", code_list="contract")
+    monkeypatch.setattr(filters, "FILTERS", (*filters.FILTERS, extra))
+    assert layout() != today
+    monkeypatch.undo()
+    assert layout() == today  # and the cache holds today's layout again
+    other_seed = subprocess.run([sys.executable, "-c", "from observatory import warehouse; "
+                                 "print(warehouse.database_layout())"], capture_output=True, text=True, check=True,
+                                env={**os.environ, "PYTHONHASHSEED": "12345"}, cwd=ROOT)
+    assert other_seed.stdout.strip() == today
 
 
 def test_the_app_and_the_cli_read_a_read_only_data_folder(history: Path, monkeypatch) -> None:
