@@ -13,7 +13,7 @@ prepared views), as on a server that has been up a while; with --unloaded, nothi
 ahead (a server's first seconds: each query's first read of a table's blocks costs it more).
 The naive pandas baseline of each measure, measured in the same process, is in
 bench/queries.py (pages are built from those measures). Last, selections of several values
-(composed from each value's cells, DESIGN section 6): views never asked before, a branch and a
+(composed from each value's cells, docs/methodologie-secret.md § 1): views never asked before, a branch and a
 region against two branches and two regions, on two years ("une valeur" / "plusieurs").
 """
 

@@ -1,5 +1,5 @@
-"""Selections of several values composed from the protected cells of each value (DESIGN
-section 6, "one fixed set of protected cells").
+"""Selections of several values composed from the protected cells of each value
+(docs/methodologie-secret.md § 1, "one fixed set of protected cells").
 
 Every union of filter values is a set of rows of its own: protected as a new cell, with its own
 cell key, it would get a fresh noise, and averaging many `union - sub-union` differences would

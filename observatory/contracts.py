@@ -1,5 +1,5 @@
-"""The data contracts of the snapshot datasets (DESIGN section 4): one definition that the demo
-generator writes, the importer validates against and the methodology page describes.
+"""The data contracts of the snapshot datasets (README.md, « Importer ses propres données »): one
+definition that the demo generator writes, the importer validates against and the methodology page describes.
 
 A column has a storage type (the Arrow type written to Parquet, or `code`: a dictionary-encoded
 string from a code list, or `date`), whether it may be empty, and the range a real value can take.

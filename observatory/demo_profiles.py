@@ -182,7 +182,8 @@ OPENINGS_PER_HIRE: dict[int, float] = {
     2016: 1.02, 2017: 1.05, 2018: 1.08, 2019: 1.10, 2020: 0.98, 2021: 1.16, 2022: 1.26,
     2023: 1.26, 2024: 1.20, 2025: 1.14,
 }
-# BMO 2024 share of recruitment projects judged difficult, by occupation (calibration.md).
+# BMO 2024 share of recruitment projects judged difficult, by occupation
+# (../shared/research/calibration.md, outside the repository).
 DIFFICULTY_2024: dict[str, float] = {
     "T2A60": 0.84, "T2B60": 0.63, "T3X60": 0.51, "T4X60": 0.53, "V0X60": 0.69, "V4X80": 0.45,
     "V4X83": 0.67, "V4X84": 0.71, "V4X85": 0.60, "V5X81": 0.52, "V5X82": 0.55, "L0X60": 0.37,

@@ -1,5 +1,5 @@
 """Each named query's cells as they may be published, protected once, whatever measure reads
-them (DESIGN section 6).
+them (docs/methodologie-secret.md).
 
 A query's cells hold true counts with their secrecy inputs, sums and quantiles. `protect` turns
 them into published values, NaN where secret:

@@ -1,4 +1,4 @@
-"""Statistical disclosure control applied to every published cell (DESIGN section 6).
+"""Statistical disclosure control applied to every published cell (docs/methodologie-secret.md).
 
 * Counts are published as true count + noise read from a fixed perturbation table by
   (cell key, true count), the cell key being frac(sum of the rows' `rkey`): the same set of rows

@@ -1,8 +1,8 @@
 """An independent pandas implementation of every measure and of the publication rules.
 
-Written from DESIGN sections 5 and 6 without calling the library's query or secrecy code, so
-that the table builder can be checked value by value against it. Only the reference tables
-(codes, SMIC) and the committed perturbation and magnitude tables are shared, as inputs.
+Written from ../shared/DESIGN.md (outside the repository) sections 5 and 6 without calling the
+library's query or secrecy code, so that the table builder can be checked value by value against
+it. Only the reference tables (codes, SMIC) and the committed perturbation and magnitude tables are shared, as inputs.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def filter_rows(frame: pd.DataFrame, filters: dict, years: tuple[int, int]) -> p
     return frame[mask]
 
 
-# --- one protected cell (DESIGN section 6) ------------------------------------------------
+# --- one protected cell (docs/methodologie-secret.md) ------------------------------------
 
 def passes(rows: pd.DataFrame) -> bool:
     n = len(rows)

@@ -11,7 +11,7 @@ the public outputs only, on the seeded demo, and measure how many come out.
   difference; averaged over unions, with the published counts or with the true ones (an
   insider who knows every headcount).
 
-Bounds (issue 20, DESIGN section 6): the best averaging attack recovers no larger share exactly
+Bounds (issue 20, docs/methodologie-secret.md): the best averaging attack recovers no larger share exactly
 than one single difference does; no mean pay of fewer than 11 persons is estimated within 5 %
 by differencing unions.
 """

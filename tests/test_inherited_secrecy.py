@@ -1,4 +1,4 @@
-"""A measure inherits the secrecy of the population it is computed on (DESIGN section 6): over
+"""A measure inherits the secrecy of the population it is computed on (docs/methodologie-secret.md): over
 every pair of dimensions and every measure, no cell whose population is secret publishes a
 count, a share, a zero, a pay, hours or a cost of its members. A published 0 departures in a
 one-person cell would tell that person's age; the pay of a cell dominated by one employer

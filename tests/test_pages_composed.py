@@ -1,6 +1,6 @@
 """Every page with two branches and two regions selected: each figure it asks the builder for is
-composed from the figures the builder publishes for each single branch and region (DESIGN
-section 6). Counts are the sums of the members' published counts; rates over published counts
+composed from the figures the builder publishes for each single branch and region
+(docs/methodologie-secret.md § 1). Counts are the sums of the members' published counts; rates over published counts
 are those sums' ratio; shares over the headcount are the members' shares weighted by their
 published headcounts; a mean, a share or a quantile of a union is published only where every
 member's is. What the pages show equals what the builder publishes (tests/test_pages.py and the

@@ -1,8 +1,9 @@
-"""Official open-data connectors against the real files of ../shared/reference and against damaged copies.
+"""Official open-data connectors against the real files of ../shared/reference (outside the
+repository) and against damaged copies.
 
-Values are checked against facts recorded in SOURCES.md, against the derived files made there with
-the standard library, and against recomputations with the `csv` module written here, never against
-the connectors' own pandas code.
+Values are checked against facts recorded in ../shared/reference/SOURCES.md (the shared SOURCES.md
+below), against the derived files made there with the standard library, and against
+recomputations with the `csv` module written here, never against the connectors' own pandas code.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def test_bmo_national_totals_match_the_published_facts(bmo_table: pd.DataFrame) 
     assert len(national) == 217 and len(regional) == 3_653
     assert national["region"].isna().all()
     assert set(regional["region"]) == set(reference.regions()["code"])
-    assert int(national["projects"].sum()) == 2_751_069  # SOURCES.md: total of the non-* cells
+    assert int(national["projects"].sum()) == 2_751_069  # total of the non-* cells (shared SOURCES.md)
     assert int(national["projects_masked"].sum()) == 10_891
     assert int(national["difficult_masked"].sum()) == 20_507
     assert int(national["areas"].sum()) == 53_443

@@ -61,7 +61,7 @@ def prepared(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def _members(dims: tuple[str, ...], selection: Filters, honoured: frozenset[str]) -> list[str]:
     """The columns a cell's rows are split by to compose it: each filter holding several values
-    that the dataset applies and that no dimension fixes (DESIGN section 6)."""
+    that the dataset applies and that no dimension fixes (docs/methodologie-secret.md § 1)."""
     fixed = set(dims) | ({"family"} if "occupation" in dims else set()) | ({"age_band"} if "age5" in dims else set())
     columns = [column for attribute, column in FILTER_COLUMNS.items()
                if attribute in honoured and attribute != "sex" and len(getattr(selection, attribute)) > 1

@@ -1,4 +1,4 @@
-"""Official open-data connectors, one module per producer (DESIGN section 2).
+"""Official open-data connectors, one module per producer (README.md, « Données officielles ouvertes »).
 
 Each `Connector` knows its canonical URL, its licence and its parser; `fetch` puts the file under
 `data/raw/` (from the producer or from a local mirror folder) and `connector.parse` turns it into
