@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from observatory import cards, export, reference, views
+from observatory import cards, export, reference, secrecy_text, views
 from observatory.ui import card, filter_bar, resources, shell
 from observatory.views import portrait
 
@@ -28,14 +28,12 @@ if len(selection.branches) > 1:
     st.info(f"Plusieurs branches sont filtrées : le portrait montre la première, {branches[branch]}.")
 st.caption(f"Année {selection.effective_year} ; les autres filtres s'appliquent. {portrait.RETIREMENT_ASSUMPTION}")
 
-content = views.page_content("portrait", resources.table_builder(), selection)
+builder = resources.table_builder()
+content = views.page_content("portrait", builder, selection)
 here = replace(selection, branches=(branch,))
 snapshot = resources.active_snapshot()
 subtitle = cards.describe_filters(here, (here.effective_year, here.effective_year))
-notes = [cards.source_line(snapshot), portrait.RETIREMENT_ASSUMPTION,
-         "Secret statistique : effectifs légèrement perturbés (±3 au plus), sommes aussi (salaires, heures, coûts), "
-         "cases de moins de 11 personnes ou de "
-         "3 structures, ou dominées par une structure, non publiées (« secret »)."]
+notes = [cards.source_line(snapshot), portrait.RETIREMENT_ASSUMPTION, secrecy_text.export_note(builder.config)]
 st.download_button("Exporter le portrait (HTML)", icon=":material/download:", on_click="ignore",
                    data=lambda: export.page_html(f"Portrait de branche : {branches[branch]}", subtitle, content,
                                                  notes, dt.datetime.now()).encode("utf-8"),

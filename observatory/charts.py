@@ -150,10 +150,11 @@ def _grown(height: int, margin: dict[str, int]) -> int:
 class SealedFigure(go.Figure):
     """A figure never changed once built (page contents are shared by sessions and reruns),
     kept as the plain dict it was written as. Plotly's objects are built from it only if
-    something reads them (tests, a map's trace list): a page's figures cost it 5 ms of Python
-    otherwise. Its dict, which Streamlit asks for at every rerun of every card, is made once, as
-    plotly would (arrays as typed base64 arrays). Readers must not change the dict either
-    (Streamlit and plotly's JSON and HTML writers only read it)."""
+    something reads them (tests, a map's trace list): building them is Python time every page would
+    pay (bench/README.md, section « Ce qui a changé », « Figures gardées en dictionnaire »). Its
+    dict, which Streamlit asks for at every rerun of every card, is made once, as plotly would
+    (arrays as typed base64 arrays). Readers must not change the dict either (Streamlit and
+    plotly's JSON and HTML writers only read it)."""
 
     def __init__(self, spec: dict) -> None:
         self.__dict__["_spec"] = spec  # plotly's own __init__ runs on first use (__getattr__)

@@ -1,8 +1,9 @@
 """When the garbage collector walks the heap: between reruns, not in the middle of one.
 
 The caches of a running app (tables, cells, page contents with their figures) hold a few
-hundred thousand objects that Python's collector tracks. A full pass walks them all: 77 to 145 ms
-measured, landing in whichever rerun was running, every few filter changes. Here, at the end of
+hundred thousand objects that Python's collector tracks. A full pass walks them all, a pause of
+the order of a rerun (bench/README.md, section « Ce qui a changé », « Ramasse-miettes entre les
+reruns »), landing in whichever rerun was running, every few filter changes. Here, at the end of
 each rerun, the objects alive are moved out of the collector's generations (gc.freeze: a list
 splice), so that its automatic passes only walk what the next rerun creates. Frozen objects are
 still freed by reference counting; the cycles among them (a Plotly figure and its parts, once

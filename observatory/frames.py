@@ -1,8 +1,8 @@
 """Row selections on the small frames that pages draw (one row per branch, region, age band...).
 
 Each function returns exactly what the named pandas call returns (same rows, order and index),
-computed on numpy arrays: at 1-50 rows a pandas `dropna` or `sort_values` costs 0.2-0.6 ms of
-bookkeeping, and a page makes dozens of them.
+computed on numpy arrays: at 1-50 rows a pandas `dropna` or `sort_values` is mostly bookkeeping
+(bench/README.md, section « Ce qui a changé », « Côté Python »), and a page makes dozens of them.
 """
 
 from __future__ import annotations

@@ -32,8 +32,9 @@ Compute = Callable[[dict[str, Published]], np.ndarray]
 # alone (headcounts, rates over the headcount) or every count with its secrecy inputs. Two sizes,
 # not one per measure: a page reads several counts over the same cells (a portrait's tiles:
 # women, over 55, over 57, over 52...), and one query per set would cost more than the
-# aggregates it saves (about 5 ms a query against 1-4 ms of aggregates). The trainees' query
-# has few aggregates: not trimmed; nor the pay's, whose measures pages read together (a median
+# aggregates it saves (a query's fixed cost exceeds its aggregates': bench/README.md, section
+# « Ce qui a changé », « Ne sommer que ce que la mesure lit »). The trainees' query has few
+# aggregates: not trimmed; nor the pay's, whose measures pages read together (a median
 # beside a gap or a share near the SMIC: one query of every aggregate costs less than two).
 TRIMMED_QUERIES: dict[str, tuple[str, ...]] = {
     "employees_counts": ("n", "women", "part_time", "aged_55", "aged_57", "aged_52", "hired", "left"),
@@ -53,8 +54,8 @@ def query_columns(query: str, columns: tuple[str, ...]) -> dict[str, list[str] |
     """What a measure reading `columns` asks of `query` beyond the filters: for a trimmed query,
     its counts (n alone when the measure reads no other count, else every count); for a query
     with quantile columns, whether it needs them (`quantiles`: the sorted values are walked for
-    them, 1-3 ms for the delays and 3-28 ms for pay, which postes non pourvus or a mean pay
-    never read)."""
+    them, which postes non pourvus or a mean pay never read: bench/README.md, section « Ce qui a
+    changé », « Quantiles seulement pour les mesures qui les lisent »)."""
     asked: dict[str, list[str] | bool] = {}
     if query in TRIMMED_QUERIES:
         counts = TRIMMED_QUERIES[query]

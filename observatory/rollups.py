@@ -89,8 +89,8 @@ def _person_lattice() -> tuple[Rollup, ...]:
     """Employees' rollups, parents first: the group from the microdata; occupation (pay and counts
     by occupation, read as they are) and sex with age band (the pyramid's bands under a sex filter)
     from it; one person column each from those (the filters most used alone); the employer's from
-    the smallest. Other pairs of person filters read the group: few of its rows pass both. At
-    scale 1 the group costs 6.5-7.5 s to build, the others 0.4-2.6 s."""
+    the smallest. Other pairs of person filters read the group: few of its rows pass both. The
+    group is the longest to build (bench/README.md, section « Chiffres mesurés », « Génération »)."""
     return (
         Rollup("employees_by_group", person_columns("employees")),
         Rollup("employees_by_occupation", ("occupation", "family"), "employees_by_group"),
@@ -99,10 +99,11 @@ def _person_lattice() -> tuple[Rollup, ...]:
         Rollup("employees_by_age_band", ("age_band",), "employees_by_sex_age_band"),
         Rollup("employees_by_family", ("family",), "employees_by_occupation"),
         Rollup("employees_by_employer", (), "employees_by_sex"),
-        # The age pyramid and the contracts of a portrait read headcounts only (10-29 ms from
-        # the microdata, 5-7 from these, a sex filter included); three sums each, so that the
-        # database builds in 37-38 s with them (42 s before, without them, when counts were
-        # stored as BIGINT and HUGEINT).
+        # The age pyramid and the contracts of a portrait read headcounts only, much faster from
+        # these than from the microdata, a sex filter included; three sums each, so that the
+        # database builds no slower with them (bench/README.md, section « Ce qui a changé »,
+        # « Effectifs seuls par sexe et âge fin, par sexe et contrat », « Agrégats stockés en
+        # codes »).
         Rollup("employees_by_sex_age5", ("sex", "age5"), headcount=True),
         Rollup("employees_by_sex_contract", ("sex", "contract"), headcount=True),
     )
@@ -111,8 +112,9 @@ def _person_lattice() -> tuple[Rollup, ...]:
 def _training_lattice() -> tuple[Rollup, ...]:
     """Trainees' rollups: distinct persons counted per group (and scheme, an action's), exact
     only when a person's attributes are constant (see `usable`); the employer's is counted from
-    the microdata, and so are the certifications by sex (the top-ten chart read 17-92 ms from the
-    microdata, 6-8 ms from it, a sex filter included)."""
+    the microdata, and so are the certifications by sex (the top-ten chart, a sex filter included,
+    reads it several times faster than the microdata: bench/README.md, section « Ce qui a changé »,
+    « Trois agrégats de plus »)."""
     return (
         Rollup("training_by_employer", ()),
         Rollup("training_by_group", person_columns("training")),
@@ -129,9 +131,10 @@ def _training_lattice() -> tuple[Rollup, ...]:
 
 def _vacancies_lattice() -> tuple[Rollup, ...]:
     """Openings' rollups: an opening has one occupation, so any cell over occupations is a union
-    of rows, as for persons; the family's (a family filter over ten years, read as it is: 27 ->
-    6-8 ms) and the employer's from it. (The month of posting would make the first three times
-    larger for one breakdown: those cells read the microdata.)"""
+    of rows, as for persons; the family's (a family filter over ten years, read as it is:
+    bench/README.md, section « Ce qui a changé », « Offres par famille ») and the employer's from
+    it. (The month of posting would make the first three times larger for one breakdown: those
+    cells read the microdata.)"""
     return (
         Rollup("vacancies_by_occupation", ("occupation", "family")),
         Rollup("vacancies_by_family", ("family",), "vacancies_by_occupation"),

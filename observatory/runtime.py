@@ -119,8 +119,9 @@ VISITS = Visits()
 def warm_up(builder: TableBuilder, pause: Callable[[], object] | None = None) -> int:
     """The pages' default views first (what the first visitor opens: a visitor asking for a
     query the warm-up is running waits for it instead of running it again), then the database's
-    tables into memory with what else a process reads once (TableBuilder.load, 1-3 s; before
-    the first views, it slowed the first visitor's by 2-3 s on two cores), then the default
+    tables into memory with what else a process reads once (TableBuilder.load; before the first
+    views, it slowed the first visitor's: bench/README.md, section « Ce qui a changé »,
+    « Préchauffage »), then the default
     tables, then the other prepared views; before each step it waits (`pause`, by default while
     visitors' pages are computed). Returns how many views were built."""
     from observatory import views

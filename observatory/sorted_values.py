@@ -1,12 +1,12 @@
 """Exact quantiles of any filtered cell (pay, recruitment delays), read from values sorted once
 per snapshot.
 
-DuckDB's quantile_cont gathers and orders each cell's values at every query: about 290 ms for a
-ten-year pay trend over 9.5 million rows on two cores, whatever the filters, and no prepared sum
-over employers can stand in for a quantile. Here the values are stored sorted by (year, value)
-when the snapshot is published (queries/build/build_sorted_values.sql) and loaded once per process
-(queries/sorted_pay.sql, sorted_delays.sql); the rows a filter keeps are then already in order,
-and a quantile is a lookup at its position. The values are those of quantile_cont: linear
+DuckDB's quantile_cont gathers and orders each cell's values at every query, whatever the filters
+(bench/README.md, section « Ce qui a changé », « Quantiles de salaire sur 10 ans »), and no
+prepared sum over employers can stand in for a quantile. Here the values are stored sorted by
+(year, value) when the snapshot is published (queries/build/build_sorted_values.sql) and loaded
+once per process (queries/sorted_pay.sql, sorted_delays.sql); the rows a filter keeps are then
+already in order, and a quantile is a lookup at its position. The values are those of quantile_cont: linear
 interpolation at (n - 1) * p between the two nearest values.
 """
 
@@ -45,8 +45,9 @@ INDEXES: dict[str, Index] = {
     "vacancies_counts": Index("sorted_delays", "vacancies_years", {"delay_median": 0.5}),
 }
 # The column whose rows are also kept apart per value (SortedValues._split): pages filter on one
-# branch more than on anything else. At full scale the pay's copy costs 160 MB and 0.6 s at load
-# (0.5 -> 1.1 s); a branch's ten-year median trend then takes 0.1-3 ms instead of 8-28.
+# branch more than on anything else. The pay's copy costs memory and load time, and makes a
+# branch's ten-year median trend much faster (bench/README.md, section « Ce qui a
+# changé », « Valeurs triées d'une branche dans ses propres lignes »).
 BY_BRANCH = "branch"
 # Filter parameter (as Filters.sql_parameters names it) -> column it restricts; a family's through
 # its occupations (the occupations parameter holds them).
@@ -254,8 +255,9 @@ class SortedValues:
         return keys, groups
 
 
-# Up to this many runs of consecutive chosen codes, one or two vectorised passes a run (1-3 ms
-# each over 9.3 M rows) beat a gather through the table of allowed codes (13-18 ms): a family's
+# Up to this many runs of consecutive chosen codes, one or two vectorised passes a run beat a
+# gather through the table of allowed codes (bench/README.md, section « Ce qui a changé »,
+# « Filtres de plusieurs codes sur les valeurs triées »): a family's
 # occupations are one run, so are two neighbouring size classes. Results go to arrays given by
 # the caller: temporaries of millions of rows cost as much again as the passes.
 COMPARED_RUNS = 4
@@ -307,7 +309,8 @@ _LOCK = threading.Lock()
 
 def of(warehouse: Warehouse, query: str) -> SortedValues:
     """The sorted values behind `query`'s quantiles in a warehouse's snapshot, loaded on first
-    use (0.5 s for the pay at full scale) and shared by every session; concurrent first callers
+    use (its cost: bench/README.md, section « Ce qui a changé », « Valeurs triées d'une branche
+    dans ses propres lignes ») and shared by every session; concurrent first callers
     wait for the one load."""
     with _LOCK:
         loaded = _LOADED.setdefault(warehouse, {})
@@ -320,8 +323,9 @@ def of(warehouse: Warehouse, query: str) -> SortedValues:
 
 
 # The quantiles of a request are computed beside its counts query (numpy and DuckDB both release
-# the GIL): a pay piece of a page waits for the longer of the two (a ten-year trend: 18 ms of
-# query, 15-30 ms of quantiles) instead of their sum. Its own threads: a quantile task asks for
+# the GIL): a pay piece of a page waits for the longer of the two instead of their sum (a ten-year
+# trend's: bench/README.md, section « Ce qui a changé », « Quantiles calculés pendant la
+# requête »). Its own threads: a quantile task asks for
 # nothing else, so it can never wait on a pool it occupies (observatory.parallel).
 BESIDE_WORKERS = 2
 

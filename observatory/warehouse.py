@@ -71,9 +71,8 @@ class QueryTimeout(QueryError):
 class Limits:
     # One thread a query: a page runs its queries side by side (observatory.parallel), most of
     # them a few milliseconds of binding and planning, so a second thread per query only adds
-    # wake-ups. Measured on 2 cores, seven pages, alternating with 2: filter changes 10-25 %
-    # faster (median Salaires 81 -> 60 ms, Recrutement 90 -> 74); a lone heavy request from the
-    # microdata (ten years by age band, every count) 954 -> 1 272 ms; the start-up load 1 -> 1.5 s.
+    # wake-ups: filter changes are faster, a lone heavy request from the microdata and the start-up
+    # load slower (bench/README.md, section « Ce qui a changé », « une requête, un fil DuckDB »).
     threads: int = 1
     memory_limit: str = "3GB"
     # DuckDB's own `max_execution_time`, set at connect for every cursor and locked with the rest.
@@ -309,7 +308,8 @@ class Warehouse:
             "autoinstall_known_extensions": False,
             "allow_community_extensions": False,
             # The named queries join nothing but the ten-row SMIC table (on its right, as written):
-            # join ordering only costs their planning (0.4 ms a query, 8 % of a portrait's).
+            # join ordering only costs their planning (bench/README.md, section « Ce qui a changé »,
+            # « ordonnancement des jointures »).
             "disabled_optimizers": "join_order",
             # Set here, not by SET: a SET reaches only the connection, not its cursors.
             "max_execution_time": round(limits.timeout_s * 1000),
@@ -361,7 +361,8 @@ class Warehouse:
     def load_tables(self) -> int:
         """Read every table once into DuckDB's buffer pool, smallest first (the rollups before
         the microdata), as a server does at start: the blocks a filter change reads are then in
-        memory (at full scale 1.4 GB, in 1-3 s). Returns how many tables were read."""
+        memory (size and time: bench/README.md, section « Ce qui a changé », « La base lue en mémoire
+        au démarrage »). Returns how many tables were read."""
         tables = sorted(self.table_rows, key=lambda table: (self.table_rows[table], table))
         for table in tables:
             self.run(render("load_table", {"table": [table]}, frozenset([table])))

@@ -4,12 +4,12 @@
 -- rollup_rows / rollup_rows_group (same rows from a rollup, fewer to read: observatory/rollups.py).
 -- Only the counts a measure reads are aggregated ($counts among n, women, part_time, aged_55,
 -- aged_57, aged_52, hired, left; observatory/indicators.py): the aggregates are most of a query's
--- time (one year by age band from its rollup: 1.6 ms for n, 6 ms for all 33).
+-- time (bench/README.md, section « Ce qui a changé », « Ne sommer que ce que la mesure lit »).
 -- Params: the filter parameters of filtered_employees ({filter_arguments}), $counts.
 -- Returns: {dims}, then for each count X of $counts: X, X_employers (employers with X > 0),
 -- X_top (largest employer's X), X_key (cell key); then fte (sum).
--- The columns are named by the $counts list itself: a lambda testing every column bound 12 %
--- slower.
+-- The columns are named by the $counts list itself: a lambda testing every column bound slower
+-- (bench/README.md, section « Ce qui a changé », « Mesuré en chemin »).
 WITH per_employer AS (
     {per_employer}
 )

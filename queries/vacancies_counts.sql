@@ -7,8 +7,8 @@
 -- filled).
 -- Params: the filter parameters of filtered_vacancies ({filter_arguments}), $counts.
 -- Returns: {dims}, for each count X of $counts: X, X_employers, X_top, X_key.
--- The columns are named by the $counts list itself: a lambda testing every column bound 12 %
--- slower.
+-- The columns are named by the $counts list itself: a lambda testing every column bound slower
+-- (bench/README.md, section « Ce qui a changé », « Mesuré en chemin »).
 WITH per_employer AS (
     {per_employer}
 )

@@ -23,8 +23,8 @@ import pyarrow.parquet as pq
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "cp1252", "latin-1")
 SEPARATORS: tuple[str, ...] = (";", ",", "\t")
 # What an XLSX archive may hold once inflated, checked from its directory before any reading: a
-# sheet of 50 000 rows of employees is 37 MB of XML compressed 13 times; a "zip bomb" is
-# compressed hundreds or thousands of times.
+# sheet of employees compresses far less than XLSX_MAX_RATIO (bench/README.md, section « Fichiers
+# importés »), a "zip bomb" hundreds or thousands of times.
 XLSX_MAX_INFLATED = 1 << 30
 XLSX_MAX_RATIO = 100
 XLSX_RATIO_FROM = 1 << 20  # small entries (styles, themes) may compress better than that

@@ -196,8 +196,9 @@ class TableBuilder:
 
     def load(self) -> None:
         """What a process reads once, ahead of its visitors: the database's tables into DuckDB's
-        memory (Warehouse.load_tables), the sorted values behind the quantiles (0.2-1.1 s) and
-        the noise table (0.1 s); else the first view asking for each pays for it."""
+        memory (Warehouse.load_tables), the sorted values behind the quantiles and the noise table;
+        else the first view asking for each pays for it (bench/README.md, section « Ce qui a
+        changé », « lecture d'avance complète »)."""
         self.warehouse.load_tables()
         for query in sorted_values.INDEXES:
             sorted_values.of(self.warehouse, query)

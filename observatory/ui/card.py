@@ -51,7 +51,8 @@ def chart_card(card: ChartCard | Notice) -> None:
             st.plotly_chart(card.figure, theme=None, key=chart_key, config=export_config(card.file_stem, card.figure),
                             alt=card.alt)
         # The table is written and sent only once opened (opening reruns the page, its figures
-        # already computed): a page of eleven cards spent 12 ms a rerun on tables nobody opened.
+        # already computed): a page of many cards spent part of every rerun on tables nobody opened
+        # (bench/README.md, section « Ce qui a changé », « Tableau écrit à l'ouverture »).
         with st.expander("Voir les données", key=f"{DATA_PANEL}{card.key}", on_change="rerun") as panel:
             if panel.open:
                 st.table(card.data.display(), hide_index=True)

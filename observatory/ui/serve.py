@@ -1,9 +1,10 @@
 """`make run`: the app's server, started once its landing page is ready.
 
 `streamlit run` imports the app's libraries, opens the database and builds the landing page
-cold when the first visitor arrives: 8 to 10 s before that visitor sees a figure in Chromium on
-two cores, where ../shared/DESIGN.md (outside the repository) asks 3 s. Here those steps run first,
-in the server's own process (observatory/runtime.py: the first visitor's run finds the same table builder and the page
+cold when the first visitor arrives: that visitor waited far longer than ../shared/DESIGN.md
+(outside the repository, § 9) allows before seeing a figure (bench/README.md, section « Chiffres
+mesurés », « Première vue d'un serveur qui vient de démarrer »). Here those steps run first, in the
+server's own process (observatory/runtime.py: the first visitor's run finds the same table builder and the page
 already built), then the server starts exactly as `streamlit run` would (its command
 line, in this process). The other pages' default views follow in the background warm-up.
 

@@ -50,7 +50,8 @@ def pyramid_card(builder: TableBuilder, filters: Filters) -> ChartCard:
     measure = indicators.MEASURES["effectif"]
     table = builder.build("employees", ("age5", "sex"), "effectif", replace(filters, sex=None))
     frame = table.frame
-    # Bands in their order, women and men side by side (a lookup: pivot_table costs 6 ms here).
+    # Bands in their order, women and men side by side (a lookup: pivot_table costs a visible part
+    # of the card; bench/README.md, section « Ce qui a changé », « Pyramide des âges »).
     value_of = dict(zip(zip(frame["age5"], frame["sex"], strict=True), frame["value"], strict=True))
     labels = dimension_labels("age5")
     order = [code for code in labels if (code, "F") in value_of or (code, "M") in value_of]
