@@ -107,8 +107,10 @@ def _figure(traces: list[dict], caption: Caption, height: int, *, left_labels: S
     placed from the figure's left edge: an annotation can only be positioned from the plot area,
     so the left margin is set from the widest axis label (`left_labels`), a little generously
     (the axis' automargin may only widen it, which shifts the source right, never out)."""
-    title_lines, subtitle_lines, source_lines = _caption_lines(caption)
-    margin = _margins(caption, left_labels=left_labels, legend=legend, right=right, axis_titles=axis_titles)
+    lines = _caption_lines(caption)
+    title_lines, subtitle_lines, source_lines = lines
+    margin = _margins(caption, left_labels=left_labels, legend=legend, right=right, axis_titles=axis_titles,
+                      lines=lines)
     left = margin["l"]
     title_room = AXIS_TITLE if axis_titles else 0
     title = {"text": "<b>" + "<br>".join(title_lines) + "</b>", "x": 0, "xanchor": "left", "xref": "container",
@@ -131,9 +133,10 @@ def _caption_lines(caption: Caption) -> tuple[list[str], list[str], list[str]]:
 
 
 def _margins(caption: Caption, *, left_labels: Sequence[str], legend: Sequence[str] = (), right: int = 20,
-             axis_titles: bool = False) -> dict[str, int]:
-    """Room for the title, subtitle and legend on top, the source below, the axis labels left."""
-    title_lines, subtitle_lines, source_lines = _caption_lines(caption)
+             axis_titles: bool = False, lines: tuple[list[str], list[str], list[str]] | None = None) -> dict[str, int]:
+    """Room for the title, subtitle and legend on top, the source below, the axis labels left
+    (`lines`: the caption's, when the caller has already wrapped them)."""
+    title_lines, subtitle_lines, source_lines = lines or _caption_lines(caption)
     top = (24 + TITLE_LINE * len(title_lines) + SUBTITLE_LINE * len(subtitle_lines)
            + LEGEND_ROW * _legend_rows(legend, caption.wide))
     title_room = AXIS_TITLE if axis_titles else 0  # below the x ticks, left of the y ticks

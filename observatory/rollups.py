@@ -36,6 +36,9 @@ MICRODATA: dict[str, dict[str, str]] = {
     "training_counts": {"per_employer": "training_per_employer", "per_person": "training_per_person"},
     "vacancies_counts": {"per_employer": "vacancies_per_employer"},
 }
+# Named counts query -> the fragment of its counts' secrecy inputs, whatever rows it reads.
+COUNT_INPUTS: dict[str, dict[str, str]] = {query: {"count_inputs": "counts_secrecy_inputs"}
+                                           for query in ("employees_counts", "vacancies_counts")}
 # The per-employer rows of a headcount rollup (persons, their key and FTE only).
 HEADCOUNT_ROWS = "build/employees_headcount_per_employer"
 # The placeholder of each query that a rollup's rows fill instead of the microdata's.
@@ -208,7 +211,7 @@ def choose(query: str, dims: tuple[str, ...], parameters: Mapping[str, object], 
     candidates = [r for r in ROLLUPS[query]
                   if r.covers(dims, needed) and r.table in rows and usable(query, r, persons_exact, parameters)]
     if not candidates:
-        return Source(dict(MICRODATA[query]), {})
+        return Source({**MICRODATA[query], **COUNT_INPUTS.get(query, {})}, {})
     best = min(candidates, key=lambda r: rows[r.table])
     as_is = all(c in dims or (c in FILTER_OF and len(parameters[FILTER_OF[c]]) == 1)  # type: ignore[arg-type]
                 for c in best.split_columns())
@@ -217,7 +220,8 @@ def choose(query: str, dims: tuple[str, ...], parameters: Mapping[str, object], 
 
 def reading(query: str, table: str, as_is: bool) -> Source:
     """`query` reading the rollup `table`: its rows as they are, or summed per (cell, employer)."""
-    fragments = {**MICRODATA[query], ROWS_PLACEHOLDER[query]: "rollup_rows" if as_is else "rollup_rows_group"}
+    fragments = {**MICRODATA[query], **COUNT_INPUTS.get(query, {}),
+                 ROWS_PLACEHOLDER[query]: "rollup_rows" if as_is else "rollup_rows_group"}
     fragments.pop("per_person", None)  # trainees are already distinct persons in a rollup
     if not as_is:
         fragments["largest"] = BY_TABLE[table].largest  # after the fragment that holds it

@@ -5,19 +5,15 @@
 -- Only the counts a measure reads are aggregated ($counts among n, women, part_time, aged_55,
 -- aged_57, aged_52, hired, left; observatory/indicators.py): the aggregates are most of a query's
 -- time (bench/README.md, section « Ce qui a changé », « Ne sommer que ce que la mesure lit »).
+-- The count_inputs placeholder takes counts_secrecy_inputs (the secrecy inputs of each count).
 -- Params: the filter parameters of filtered_employees ({filter_arguments}), $counts.
 -- Returns: {dims}, then for each count X of $counts: X, X_employers (employers with X > 0),
 -- X_top (largest employer's X), X_key (cell key); then fte (sum).
--- The columns are named by the $counts list itself: a lambda testing every column bound slower
--- (bench/README.md, section « Ce qui a changé », « Mesuré en chemin »).
 WITH per_employer AS (
     {per_employer}
 )
 SELECT {dims},
-    sum(COLUMNS($counts)),
-    count_if(COLUMNS($counts) > 0) AS '\0_employers',
-    max(COLUMNS($counts)) AS '\0_top',
-    sum(COLUMNS(list_transform($counts, lambda x: x || '_key'))),
+    {count_inputs},
     sum(fte) AS fte
 FROM per_employer
 GROUP BY {dims}

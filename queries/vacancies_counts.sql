@@ -5,18 +5,14 @@
 -- sorted_delays.sql). Only the counts a measure reads are aggregated ($counts among n = openings,
 -- unfilled = not filled by 31/12 of the posting year and not withdrawn, difficult, withdrawn,
 -- filled).
+-- The count_inputs placeholder takes counts_secrecy_inputs (the secrecy inputs of each count).
 -- Params: the filter parameters of filtered_vacancies ({filter_arguments}), $counts.
 -- Returns: {dims}, for each count X of $counts: X, X_employers, X_top, X_key.
--- The columns are named by the $counts list itself: a lambda testing every column bound slower
--- (bench/README.md, section « Ce qui a changé », « Mesuré en chemin »).
 WITH per_employer AS (
     {per_employer}
 )
 SELECT {dims},
-    sum(COLUMNS($counts)),
-    count_if(COLUMNS($counts) > 0) AS '\0_employers',
-    max(COLUMNS($counts)) AS '\0_top',
-    sum(COLUMNS(list_transform($counts, lambda x: x || '_key')))
+    {count_inputs}
 FROM per_employer
 GROUP BY {dims}
 ORDER BY {dims};

@@ -117,7 +117,7 @@ def test_identifiers_only_from_the_allow_list() -> None:
         wh.render("employees_counts", {"dims": ["year; DROP TABLE employees"]}, allowed)
     with pytest.raises(QueryError):
         wh.load_query("../secret")
-    fragments = {"per_employer": "employees_per_employer"}
+    fragments = {"per_employer": "employees_per_employer", **rollups.COUNT_INPUTS["employees_counts"]}
     assert "GROUP BY year, branch" in wh.render("employees_counts", {"dims": ["year", "branch"]}, allowed, fragments)
 
 
