@@ -13,6 +13,7 @@ import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -71,6 +72,13 @@ class Caption:
     source: str
     wide: bool = False
 
+    @cached_property
+    def lines(self) -> tuple[list[str], list[str], list[str]]:
+        """Title, subtitle and source, each broken into the lines of the card's width (once: the
+        margins and the text both read them)."""
+        return tuple(_wrapped(text, width) for text, width in zip((self.title, self.subtitle, self.source),
+                                                                  WRAP[self.wide], strict=True))
+
 
 # Characters per line (title 15 px bold, subtitle 12 px, source 11 px) for a half-width card
 # (about 370 px on a 1280 px laptop screen) and a full-width one (about 800 px).
@@ -107,10 +115,8 @@ def _figure(traces: list[dict], caption: Caption, height: int, *, left_labels: S
     placed from the figure's left edge: an annotation can only be positioned from the plot area,
     so the left margin is set from the widest axis label (`left_labels`), a little generously
     (the axis' automargin may only widen it, which shifts the source right, never out)."""
-    lines = _caption_lines(caption)
-    title_lines, subtitle_lines, source_lines = lines
-    margin = _margins(caption, left_labels=left_labels, legend=legend, right=right, axis_titles=axis_titles,
-                      lines=lines)
+    title_lines, subtitle_lines, source_lines = caption.lines
+    margin = _margins(caption, left_labels=left_labels, legend=legend, right=right, axis_titles=axis_titles)
     left = margin["l"]
     title_room = AXIS_TITLE if axis_titles else 0
     title = {"text": "<b>" + "<br>".join(title_lines) + "</b>", "x": 0, "xanchor": "left", "xref": "container",
@@ -126,17 +132,10 @@ def _figure(traces: list[dict], caption: Caption, height: int, *, left_labels: S
         "annotations": [source], "margin": margin, **layout}})
 
 
-def _caption_lines(caption: Caption) -> tuple[list[str], list[str], list[str]]:
-    """Title, subtitle and source, each broken into the lines of the card's width."""
-    return tuple(_wrapped(text, width) for text, width in zip((caption.title, caption.subtitle, caption.source),
-                                                              WRAP[caption.wide], strict=True))
-
-
 def _margins(caption: Caption, *, left_labels: Sequence[str], legend: Sequence[str] = (), right: int = 20,
-             axis_titles: bool = False, lines: tuple[list[str], list[str], list[str]] | None = None) -> dict[str, int]:
-    """Room for the title, subtitle and legend on top, the source below, the axis labels left
-    (`lines`: the caption's, when the caller has already wrapped them)."""
-    title_lines, subtitle_lines, source_lines = lines or _caption_lines(caption)
+             axis_titles: bool = False) -> dict[str, int]:
+    """Room for the title, subtitle and legend on top, the source below, the axis labels left."""
+    title_lines, subtitle_lines, source_lines = caption.lines
     top = (24 + TITLE_LINE * len(title_lines) + SUBTITLE_LINE * len(subtitle_lines)
            + LEGEND_ROW * _legend_rows(legend, caption.wide))
     title_room = AXIS_TITLE if axis_titles else 0  # below the x ticks, left of the y ticks

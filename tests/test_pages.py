@@ -356,7 +356,7 @@ def test_a_page_starts_its_findings_after_every_other_piece() -> None:
     tiles, the findings last (they read the year's totals out of the tiles' ten-year tables)."""
     from observatory.tables.requests import READS_OTHERS, Request, start_order
     from observatory.tables.requests import leaders as leading
-    from observatory.views import training
+    from observatory.views import common, training
 
     filters = Filters(year=2023)
     tiles = [Request(code, ("year",), filters) for code in training.TILE_MEASURES]
@@ -365,6 +365,16 @@ def test_a_page_starts_its_findings_after_every_other_piece() -> None:
     followers = [i for i in range(len(tiles)) if i not in leaders]
     assert followers
     assert start_order(requests) == [*leaders, len(tiles), len(tiles) + 1, *followers, len(tiles) + 2]
+
+    class Recording:
+        """A builder that only records the pieces a page hands to it."""
+        def gather(self, pieces):
+            self.named = [piece[0] if isinstance(piece, tuple) else None for piece in pieces]
+            return [()] * len(pieces)
+
+    builder = Recording()
+    common.assembled(builder, filters, training.TILE_MEASURES, [lambda: None, lambda: None], lambda: ())
+    assert builder.named == requests, "the page's findings name READS_OTHERS, its cards nothing"
 
 
 def test_a_finding_is_left_out_when_a_figure_it_needs_is_secret() -> None:
